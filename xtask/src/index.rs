@@ -1,0 +1,206 @@
+//! The operation index appended to the generated module.
+//!
+//! progenitor gives every operation a builder whose `send()` returns its own
+//! success type, but no table of operations. The facade needs one (retry
+//! classification, tracing path templates, pagination streams, typed errors), and
+//! it must follow the spec without hand upkeep, so the xtask reads it off the
+//! generated syntax tree and the normalized document and emits one invocation of
+//! the facade's `operations!` macro: data here, behaviour in the facade.
+
+use heck::ToSnakeCase;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{ToTokens, quote};
+use serde_json::Value;
+use syn::visit::Visit;
+
+use crate::normalize::page_data::{CursorIn, cursor_location};
+use crate::normalize::walk::{METHODS, escape};
+
+/// One operation as the facade sees it.
+pub struct Entry {
+    /// The spec's operationId.
+    pub id: String,
+    /// progenitor's name for it (`OperationInfo::operation_id`, snake case).
+    pub name: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// The generated builder type (in `builder`).
+    pub builder: Ident,
+    /// The success type `send()` returns inside `ResponseValue`.
+    pub output: syn::Type,
+    /// For cursor-paginated operations: where the cursor goes and the item type.
+    pub pages: Option<(CursorIn, TokenStream)>,
+}
+
+/// All operations, plus the count of generated types.
+pub struct Index {
+    /// Operations in generation order.
+    pub operations: Vec<Entry>,
+    /// Number of items in the generated `types` module.
+    pub types: usize,
+}
+
+impl Index {
+    /// Reads the index off progenitor's output and the normalized document.
+    pub fn build(file: &syn::File, doc: &Value) -> Index {
+        let types = module(&file.items, "types").map_or(&[][..], Vec::as_slice);
+        let builders = module(&file.items, "builder").map_or(&[][..], Vec::as_slice);
+        let mut operations = Vec::new();
+        for item in builders {
+            let syn::Item::Impl(block) = item else { continue };
+            let Some(send) = block.items.iter().find_map(|item| match item {
+                syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let Some(name) = operation_id(send) else { continue };
+            let (Some(builder), Some(output)) = (self_ident(&block.self_ty), success_type(&send.sig.output)) else {
+                continue;
+            };
+            let Some((id, method, path)) = locate(doc, &name) else { continue };
+            let at = format!("/paths/{}/{}", escape(&path), method.to_ascii_lowercase());
+            let pages = cursor_location(doc, &at).and_then(|cursor| Some((cursor, page_item(types, &output)?)));
+            operations.push(Entry { id, name, method, path, builder, output, pages });
+        }
+        let types = types.iter().filter(|item| matches!(item, syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_))).count();
+        Index { operations, types }
+    }
+
+    /// The items appended to the generated file.
+    pub fn items(&self) -> Vec<syn::Item> {
+        let entries = self.operations.iter().map(|entry| {
+            let Entry { id, name, method, path, builder, output, pages } = entry;
+            let method = Ident::new(method, Span::call_site());
+            let pages = pages.as_ref().map(|(cursor, item)| {
+                let cursor = Ident::new(if *cursor == CursorIn::Body { "body" } else { "query" }, Span::call_site());
+                quote! { , pages(#cursor, #item) }
+            });
+            quote! { #id #name #method #path #builder -> #output #pages; }
+        });
+        let invocation = quote! {
+            crate::operation::operations! {
+                #(#entries)*
+            }
+        };
+        vec![syn::parse2(invocation).expect("the operation index is a valid macro invocation")]
+    }
+}
+
+fn module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a Vec<syn::Item>> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+fn self_ident(ty: &syn::Type) -> Option<Ident> {
+    match ty {
+        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.clone()),
+        _ => None,
+    }
+}
+
+/// `Result<ResponseValue<T>, Error<E>>` → `T`.
+fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let result = generic_arg(ty, 0)?;
+    generic_arg(&result, 0)
+}
+
+fn generic_arg(ty: &syn::Type, index: usize) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else { return None };
+    args.args.iter().filter_map(|arg| match arg {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }).nth(index)
+}
+
+/// The `operation_id: "…"` literal in the body of `send()`.
+fn operation_id(send: &syn::ImplItemFn) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
+            if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr) {
+                if let (true, syn::Lit::Str(s)) = (name == "operation_id", &lit.lit) {
+                    self.0 = Some(s.value());
+                }
+            }
+            syn::visit::visit_field_value(self, field);
+        }
+    }
+    let mut find = Find(None);
+    find.visit_block(&send.block);
+    find.0
+}
+
+/// The operationId, method and path template of the operation progenitor calls
+/// `name` (it snake-cases operationIds with `heck`, as this does).
+fn locate(doc: &Value, name: &str) -> Option<(String, String, String)> {
+    doc.get("paths")?.as_object()?.iter().find_map(|(path, item)| {
+        METHODS.iter().find_map(|method| {
+            let id = item.get(*method)?.get("operationId")?.as_str()?;
+            (id.to_snake_case() == name).then(|| (id.to_string(), method.to_ascii_uppercase(), path.clone()))
+        })
+    })
+}
+
+/// The item type `T` of the `data: Vec<T>` field of the page struct `output`.
+fn page_item(types: &[syn::Item], output: &syn::Type) -> Option<TokenStream> {
+    let name = self_ident(output)?;
+    let fields = types.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if s.ident == name => Some(&s.fields),
+        _ => None,
+    })?;
+    let data = fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == "data"))?;
+    let item = generic_arg(&data.ty, 0)?;
+    let syn::Type::Path(path) = &item else { return None };
+    // Types named without a path live in `types`; anything else is already absolute.
+    Some(if path.path.leading_colon.is_none() && path.path.segments.len() == 1 {
+        quote! { types::#item }
+    } else {
+        item.to_token_stream()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::test_support::yaml;
+
+    #[test]
+    fn reads_builders_and_pagination_off_the_syntax_tree() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Page { pub data: ::std::vec::Vec<Thing>, pub has_more: Option<bool> }
+                pub struct Thing { pub id: String }
+            }
+            pub mod builder {
+                pub struct ListThings<'a> { client: &'a super::Client }
+                impl<'a> ListThings<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Page>, Error<()>> {
+                        let info = OperationInfo { operation_id: "list_things" };
+                        todo!()
+                    }
+                }
+            }
+        };
+        let doc = yaml("paths: { /things: { get: { operationId: listThings, parameters: [ { name: starting_after, in: query } ] } } }");
+        let index = Index::build(&file, &doc);
+        assert_eq!(index.types, 2);
+        let entry = &index.operations[0];
+        assert_eq!((entry.id.as_str(), entry.method.as_str(), entry.path.as_str()), ("listThings", "GET", "/things"));
+        assert_eq!(entry.builder, "ListThings");
+        let (cursor, item) = entry.pages.as_ref().unwrap();
+        assert_eq!(*cursor, CursorIn::Query);
+        assert_eq!(item.to_string(), "types :: Thing");
+        let emitted = index.items()[0].to_token_stream().to_string();
+        assert_eq!(
+            emitted,
+            "crate :: operation :: operations ! { \"listThings\" \"list_things\" GET \"/things\" ListThings -> types :: Page , pages (query , types :: Thing) ; }"
+        );
+    }
+}

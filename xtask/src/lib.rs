@@ -1,0 +1,18 @@
+//! Workspace automation for the Imprint SDK. The binary is `cargo xtask`; the
+//! library exists so its pieces can be unit-tested.
+
+pub mod drift;
+pub mod generate;
+pub mod index;
+pub mod normalize;
+pub mod spec;
+
+use std::path::PathBuf;
+
+/// The workspace root (the directory holding `openapi.yaml`).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_path_buf()
+}
+
+/// Where the generated module is written, relative to the workspace root.
+pub const GENERATED: &str = "sdk/src/generated.rs";

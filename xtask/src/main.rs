@@ -1,0 +1,67 @@
+//! `cargo xtask codegen [--check]`.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use xtask::{GENERATED, drift, generate, normalize::Summary, spec, workspace_root};
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]
+
+  codegen           regenerate sdk/src/generated.rs from openapi.yaml
+  codegen --check   regenerate in memory and fail if sdk/src/generated.rs differs";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let check = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["codegen"] => false,
+        ["codegen", "--check"] => true,
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match codegen(check) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}\nnothing was written.");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn codegen(check: bool) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let root = workspace_root();
+    let spec = spec::load(&root.join("openapi.yaml")).map_err(|e| e.to_string())?;
+    let generated = generate::generate(&spec).map_err(|e| format!("openapi.yaml: {e}"))?;
+    let target = root.join(GENERATED);
+    let lines = generated.code.lines().count();
+
+    if check {
+        let on_disk = std::fs::read_to_string(&target).ok();
+        return Ok(match drift::diagnose(on_disk.as_deref(), &generated.code, &spec.sha256, generate::PROGENITOR_VERSION) {
+            None => {
+                println!("{GENERATED} is up to date with openapi.yaml ({lines} lines, {:.2?}).", started.elapsed());
+                ExitCode::SUCCESS
+            }
+            Some(drift) => {
+                eprintln!("drift: {drift}.");
+                if let Some(on_disk) = on_disk {
+                    eprintln!("first differences:\n{}", drift::first_differences(&on_disk, &generated.code, 30));
+                }
+                eprintln!("fix: run `cargo xtask codegen` and commit {GENERATED}.");
+                ExitCode::FAILURE
+            }
+        });
+    }
+
+    std::fs::write(&target, &generated.code).map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
+    println!("generated {GENERATED} from openapi.yaml (sha256 {}…) with progenitor {}", &spec.sha256[..12], generate::PROGENITOR_VERSION);
+    println!("  operations generated: {}", generated.operations);
+    println!("  types generated: {}", generated.types);
+    println!("  lines: {lines}");
+    println!("normalized in memory (openapi.yaml itself is never edited):");
+    print!("{}", Summary(&generated.rewrites));
+    println!("done in {:.2?}", started.elapsed());
+    Ok(ExitCode::SUCCESS)
+}
