@@ -17341,61 +17341,325 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-crate::operation::operations! {
-    "searchCustomers" "search_customers" GET "/v2/customers" SearchCustomers ->
-    types::CustomerListResponse, pages(query, types::Customer); "searchCustomersPost"
-    "search_customers_post" POST "/v2/customers" SearchCustomersPost ->
-    types::CustomerListResponse, pages(body, types::Customer); "getCustomer"
-    "get_customer" GET "/v2/customers/{customer_id}" GetCustomer -> types::Customer;
-    "linkCustomerAccount" "link_customer_account" POST "/v2/customers/{customer_id}/link"
-    LinkCustomerAccount -> types::CustomerLink; "createSession" "create_session" POST
-    "/v2/customer_sessions" CreateSession -> types::CustomerSession; "getSession"
-    "get_session" GET "/v2/customer_sessions/{session_id}" GetSession ->
-    types::CustomerSession; "searchPaymentMethods" "search_payment_methods" GET
-    "/v2/payment_methods" SearchPaymentMethods -> types::SearchPaymentMethodsResponse,
-    pages(query, types::PaymentMethod); "searchPaymentMethodsPost"
-    "search_payment_methods_post" POST "/v2/payment_methods" SearchPaymentMethodsPost ->
-    types::SearchPaymentMethodsPostResponse; "getPaymentMethod" "get_payment_method" GET
-    "/v2/payment_methods/{payment_method_id}" GetPaymentMethod -> types::PaymentMethod;
-    "searchTransactionIntents" "search_transaction_intents" GET "/v2/transaction_intents"
-    SearchTransactionIntents -> types::SearchTransactionIntentsResponse, pages(query,
-    types::TransactionIntent); "createTransactionIntent" "create_transaction_intent" POST
-    "/v2/transaction_intents" CreateTransactionIntent -> types::TransactionIntent;
-    "getTransactionIntent" "get_transaction_intent" GET
-    "/v2/transaction_intents/{intent_id}" GetTransactionIntent ->
-    types::TransactionIntent; "updateTransactionIntent" "update_transaction_intent" POST
-    "/v2/transaction_intents/{intent_id}" UpdateTransactionIntent ->
-    types::TransactionIntent; "getTransaction" "get_transaction" GET
-    "/v2/transactions/{transaction_id}" GetTransaction -> types::Transaction;
-    "searchRewards" "search_rewards" GET "/v2/rewards" SearchRewards ->
-    types::SearchRewardsResponse, pages(query, types::Reward); "getReward" "get_reward"
-    GET "/v2/rewards/{reward_id}" GetReward -> types::Reward; "patchReward"
-    "patch_reward" PATCH "/v2/rewards/{reward_id}" PatchReward -> types::Reward;
-    "getRewardsBalance" "get_rewards_balance" GET
-    "/v2/customers/{customer_id}/rewards_balance" GetRewardsBalance ->
-    types::GetRewardsBalanceResponse; "getPaymentMethods" "get_payment_methods" GET
-    "/v2/customers/{customer_id}/payment_methods" GetPaymentMethods ->
-    types::GetPaymentMethodsResponse; "getTransactionIntents" "get_transaction_intents"
-    GET "/v2/customers/{customer_id}/transaction_intents" GetTransactionIntents ->
-    types::GetTransactionIntentsResponse; "getTransactions" "get_transactions" GET
-    "/v2/customers/{customer_id}/transactions" GetTransactions ->
-    types::GetTransactionsResponse, pages(query, types::Transaction); "getRewards"
-    "get_rewards" GET "/v2/customers/{customer_id}/rewards" GetRewards ->
-    types::GetRewardsResponse, pages(query, types::Reward); "getOffer" "get_offer" GET
-    "/v2/offers" GetOffer -> types::Offer; "listOrderEvents" "list_order_events" GET
-    "/v2/order_events" ListOrderEvents -> types::OrderEventsResponse, pages(query,
-    types::OrderEvent); "postOrderEvent" "post_order_event" POST "/v2/order_events"
-    PostOrderEvent -> types::OrderEvent; "deleteOrderEvent" "delete_order_event" DELETE
-    "/v2/order_events/{order_event_id}" DeleteOrderEvent -> (); "listOrders"
-    "list_orders" GET "/v2/orders" ListOrders -> types::OrdersResponse; "createOrder"
-    "create_order" POST "/v2/orders" CreateOrder -> types::Order; "putOrder" "put_order"
-    PUT "/v2/orders/{order_id}" PutOrder -> types::Order; "deleteOrder" "delete_order"
-    DELETE "/v2/orders/{order_id}" DeleteOrder -> (); "simulateTransactionEvent"
-    "simulate_transaction_event" POST "/v2/simulate_transaction_event"
-    SimulateTransactionEvent -> types::TransactionEvent; "simulateStatementReward"
-    "simulate_statement_reward" POST "/v2/simulate_statement_reward"
-    SimulateStatementReward -> types::SimulateStatementRewardResponse; "simulateReward"
-    "simulate_reward" POST "/v2/simulate_reward" SimulateReward ->
-    types::SimulateRewardResponse; "createKey" "create_key" POST "/v2/keys" CreateKey ->
-    types::Key; "deleteKey" "delete_key" DELETE "/v2/keys" DeleteKey -> types::Key;
-}
+/// Every operation of `openapi.yaml`, in generation order (emitted by `cargo xtask codegen`).
+pub const OPERATIONS: [crate::operation::OperationMeta; 35usize] = [
+    crate::operation::OperationMeta {
+        id: "searchCustomers",
+        name: "search_customers",
+        method: "GET",
+        path: "/v2/customers",
+        cursor: Some(crate::operation::Cursor::Query),
+    },
+    crate::operation::OperationMeta {
+        id: "searchCustomersPost",
+        name: "search_customers_post",
+        method: "POST",
+        path: "/v2/customers",
+        cursor: Some(crate::operation::Cursor::Body),
+    },
+    crate::operation::OperationMeta {
+        id: "getCustomer",
+        name: "get_customer",
+        method: "GET",
+        path: "/v2/customers/{customer_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "linkCustomerAccount",
+        name: "link_customer_account",
+        method: "POST",
+        path: "/v2/customers/{customer_id}/link",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "createSession",
+        name: "create_session",
+        method: "POST",
+        path: "/v2/customer_sessions",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "getSession",
+        name: "get_session",
+        method: "GET",
+        path: "/v2/customer_sessions/{session_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "searchPaymentMethods",
+        name: "search_payment_methods",
+        method: "GET",
+        path: "/v2/payment_methods",
+        cursor: Some(crate::operation::Cursor::Query),
+    },
+    crate::operation::OperationMeta {
+        id: "searchPaymentMethodsPost",
+        name: "search_payment_methods_post",
+        method: "POST",
+        path: "/v2/payment_methods",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "getPaymentMethod",
+        name: "get_payment_method",
+        method: "GET",
+        path: "/v2/payment_methods/{payment_method_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "searchTransactionIntents",
+        name: "search_transaction_intents",
+        method: "GET",
+        path: "/v2/transaction_intents",
+        cursor: Some(crate::operation::Cursor::Query),
+    },
+    crate::operation::OperationMeta {
+        id: "createTransactionIntent",
+        name: "create_transaction_intent",
+        method: "POST",
+        path: "/v2/transaction_intents",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "getTransactionIntent",
+        name: "get_transaction_intent",
+        method: "GET",
+        path: "/v2/transaction_intents/{intent_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "updateTransactionIntent",
+        name: "update_transaction_intent",
+        method: "POST",
+        path: "/v2/transaction_intents/{intent_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "getTransaction",
+        name: "get_transaction",
+        method: "GET",
+        path: "/v2/transactions/{transaction_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "searchRewards",
+        name: "search_rewards",
+        method: "GET",
+        path: "/v2/rewards",
+        cursor: Some(crate::operation::Cursor::Query),
+    },
+    crate::operation::OperationMeta {
+        id: "getReward",
+        name: "get_reward",
+        method: "GET",
+        path: "/v2/rewards/{reward_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "patchReward",
+        name: "patch_reward",
+        method: "PATCH",
+        path: "/v2/rewards/{reward_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "getRewardsBalance",
+        name: "get_rewards_balance",
+        method: "GET",
+        path: "/v2/customers/{customer_id}/rewards_balance",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "getPaymentMethods",
+        name: "get_payment_methods",
+        method: "GET",
+        path: "/v2/customers/{customer_id}/payment_methods",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "getTransactionIntents",
+        name: "get_transaction_intents",
+        method: "GET",
+        path: "/v2/customers/{customer_id}/transaction_intents",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "getTransactions",
+        name: "get_transactions",
+        method: "GET",
+        path: "/v2/customers/{customer_id}/transactions",
+        cursor: Some(crate::operation::Cursor::Query),
+    },
+    crate::operation::OperationMeta {
+        id: "getRewards",
+        name: "get_rewards",
+        method: "GET",
+        path: "/v2/customers/{customer_id}/rewards",
+        cursor: Some(crate::operation::Cursor::Query),
+    },
+    crate::operation::OperationMeta {
+        id: "getOffer",
+        name: "get_offer",
+        method: "GET",
+        path: "/v2/offers",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "listOrderEvents",
+        name: "list_order_events",
+        method: "GET",
+        path: "/v2/order_events",
+        cursor: Some(crate::operation::Cursor::Query),
+    },
+    crate::operation::OperationMeta {
+        id: "postOrderEvent",
+        name: "post_order_event",
+        method: "POST",
+        path: "/v2/order_events",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "deleteOrderEvent",
+        name: "delete_order_event",
+        method: "DELETE",
+        path: "/v2/order_events/{order_event_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "listOrders",
+        name: "list_orders",
+        method: "GET",
+        path: "/v2/orders",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "createOrder",
+        name: "create_order",
+        method: "POST",
+        path: "/v2/orders",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "putOrder",
+        name: "put_order",
+        method: "PUT",
+        path: "/v2/orders/{order_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "deleteOrder",
+        name: "delete_order",
+        method: "DELETE",
+        path: "/v2/orders/{order_id}",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "simulateTransactionEvent",
+        name: "simulate_transaction_event",
+        method: "POST",
+        path: "/v2/simulate_transaction_event",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "simulateStatementReward",
+        name: "simulate_statement_reward",
+        method: "POST",
+        path: "/v2/simulate_statement_reward",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "simulateReward",
+        name: "simulate_reward",
+        method: "POST",
+        path: "/v2/simulate_reward",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "createKey",
+        name: "create_key",
+        method: "POST",
+        path: "/v2/keys",
+        cursor: None,
+    },
+    crate::operation::OperationMeta {
+        id: "deleteKey",
+        name: "delete_key",
+        method: "DELETE",
+        path: "/v2/keys",
+        cursor: None,
+    },
+];
+crate::operation::operation!(
+    0usize, SearchCustomers -> types::CustomerListResponse, pages(query, types::Customer,
+    id)
+);
+crate::operation::operation!(
+    1usize, SearchCustomersPost -> types::CustomerListResponse, pages(body,
+    types::Customer, id)
+);
+crate::operation::operation!(2usize, GetCustomer -> types::Customer);
+crate::operation::operation!(3usize, LinkCustomerAccount -> types::CustomerLink);
+crate::operation::operation!(4usize, CreateSession -> types::CustomerSession);
+crate::operation::operation!(5usize, GetSession -> types::CustomerSession);
+crate::operation::operation!(
+    6usize, SearchPaymentMethods -> types::SearchPaymentMethodsResponse, pages(query,
+    types::PaymentMethod, id)
+);
+crate::operation::operation!(
+    7usize, SearchPaymentMethodsPost -> types::SearchPaymentMethodsPostResponse
+);
+crate::operation::operation!(8usize, GetPaymentMethod -> types::PaymentMethod);
+crate::operation::operation!(
+    9usize, SearchTransactionIntents -> types::SearchTransactionIntentsResponse,
+    pages(query, types::TransactionIntent, id)
+);
+crate::operation::operation!(
+    10usize, CreateTransactionIntent -> types::TransactionIntent
+);
+crate::operation::operation!(11usize, GetTransactionIntent -> types::TransactionIntent);
+crate::operation::operation!(
+    12usize, UpdateTransactionIntent -> types::TransactionIntent
+);
+crate::operation::operation!(13usize, GetTransaction -> types::Transaction);
+crate::operation::operation!(
+    14usize, SearchRewards -> types::SearchRewardsResponse, pages(query, types::Reward,
+    id)
+);
+crate::operation::operation!(15usize, GetReward -> types::Reward);
+crate::operation::operation!(16usize, PatchReward -> types::Reward);
+crate::operation::operation!(
+    17usize, GetRewardsBalance -> types::GetRewardsBalanceResponse
+);
+crate::operation::operation!(
+    18usize, GetPaymentMethods -> types::GetPaymentMethodsResponse
+);
+crate::operation::operation!(
+    19usize, GetTransactionIntents -> types::GetTransactionIntentsResponse
+);
+crate::operation::operation!(
+    20usize, GetTransactions -> types::GetTransactionsResponse, pages(query,
+    types::Transaction, id)
+);
+crate::operation::operation!(
+    21usize, GetRewards -> types::GetRewardsResponse, pages(query, types::Reward, id)
+);
+crate::operation::operation!(22usize, GetOffer -> types::Offer);
+crate::operation::operation!(
+    23usize, ListOrderEvents -> types::OrderEventsResponse, pages(query,
+    types::OrderEvent, order_event_id)
+);
+crate::operation::operation!(24usize, PostOrderEvent -> types::OrderEvent);
+crate::operation::operation!(25usize, DeleteOrderEvent -> ());
+crate::operation::operation!(26usize, ListOrders -> types::OrdersResponse);
+crate::operation::operation!(27usize, CreateOrder -> types::Order);
+crate::operation::operation!(28usize, PutOrder -> types::Order);
+crate::operation::operation!(29usize, DeleteOrder -> ());
+crate::operation::operation!(
+    30usize, SimulateTransactionEvent -> types::TransactionEvent
+);
+crate::operation::operation!(
+    31usize, SimulateStatementReward -> types::SimulateStatementRewardResponse
+);
+crate::operation::operation!(32usize, SimulateReward -> types::SimulateRewardResponse);
+crate::operation::operation!(33usize, CreateKey -> types::Key);
+crate::operation::operation!(34usize, DeleteKey -> types::Key);

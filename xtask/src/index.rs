@@ -4,12 +4,13 @@
 //! success type, but no table of operations. The facade needs one (retry
 //! classification, tracing path templates, pagination streams, typed errors), and
 //! it must follow the spec without hand upkeep, so the xtask reads it off the
-//! generated syntax tree and the normalized document and emits one invocation of
-//! the facade's `operations!` macro: data here, behaviour in the facade.
+//! generated syntax tree and the normalized document and emits a table of
+//! operations plus one invocation of the facade's `operation!` macro per builder:
+//! data here, behaviour in the facade.
 
 use heck::ToSnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{ToTokens, quote};
+use quote::quote;
 use serde_json::Value;
 use syn::visit::Visit;
 
@@ -30,8 +31,9 @@ pub struct Entry {
     pub builder: Ident,
     /// The success type `send()` returns inside `ResponseValue`.
     pub output: syn::Type,
-    /// For cursor-paginated operations: where the cursor goes and the item type.
-    pub pages: Option<(CursorIn, TokenStream)>,
+    /// For cursor-paginated operations: where the cursor goes, the item type and
+    /// the item's id field (the next page's cursor).
+    pub pages: Option<(CursorIn, TokenStream, Ident)>,
 }
 
 /// All operations, plus the count of generated types.
@@ -62,30 +64,46 @@ impl Index {
             };
             let Some((id, method, path)) = locate(doc, &name) else { continue };
             let at = format!("/paths/{}/{}", escape(&path), method.to_ascii_lowercase());
-            let pages = cursor_location(doc, &at).and_then(|cursor| Some((cursor, page_item(types, &output)?)));
+            let pages = cursor_location(doc, &at).and_then(|cursor| {
+                let (item, id) = page_item(types, &output)?;
+                Some((cursor, item, id))
+            });
             operations.push(Entry { id, name, method, path, builder, output, pages });
         }
         let types = types.iter().filter(|item| matches!(item, syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_))).count();
         Index { operations, types }
     }
 
-    /// The items appended to the generated file.
+    /// The items appended to the generated file: the `OPERATIONS` table, then
+    /// one `operation!` invocation per builder.
     pub fn items(&self) -> Vec<syn::Item> {
-        let entries = self.operations.iter().map(|entry| {
-            let Entry { id, name, method, path, builder, output, pages } = entry;
-            let method = Ident::new(method, Span::call_site());
-            let pages = pages.as_ref().map(|(cursor, item)| {
-                let cursor = Ident::new(if *cursor == CursorIn::Body { "body" } else { "query" }, Span::call_site());
-                quote! { , pages(#cursor, #item) }
-            });
-            quote! { #id #name #method #path #builder -> #output #pages; }
-        });
-        let invocation = quote! {
-            crate::operation::operations! {
-                #(#entries)*
+        let count = self.operations.len();
+        let metas = self.operations.iter().map(|entry| {
+            let Entry { id, name, method, path, pages, .. } = entry;
+            let cursor = match pages {
+                Some((CursorIn::Query, ..)) => quote! { Some(crate::operation::Cursor::Query) },
+                Some((CursorIn::Body, ..)) => quote! { Some(crate::operation::Cursor::Body) },
+                None => quote! { None },
+            };
+            quote! {
+                crate::operation::OperationMeta { id: #id, name: #name, method: #method, path: #path, cursor: #cursor }
             }
+        });
+        let table = quote! {
+            /// Every operation of `openapi.yaml`, in generation order (emitted by `cargo xtask codegen`).
+            pub const OPERATIONS: [crate::operation::OperationMeta; #count] = [#(#metas),*];
         };
-        vec![syn::parse2(invocation).expect("the operation index is a valid macro invocation")]
+        let mut items = vec![syn::parse2(table).expect("the operation table is a valid item")];
+        for (index, entry) in self.operations.iter().enumerate() {
+            let Entry { builder, output, pages, .. } = entry;
+            let pages = pages.as_ref().map(|(cursor, item, id)| {
+                let cursor = Ident::new(if *cursor == CursorIn::Body { "body" } else { "query" }, Span::call_site());
+                quote! { , pages(#cursor, #item, #id) }
+            });
+            let invocation = quote! { crate::operation::operation!(#index, #builder -> #output #pages); };
+            items.push(syn::parse2(invocation).expect("an operation! invocation is a valid item"));
+        }
+        items
     }
 }
 
@@ -124,10 +142,11 @@ fn operation_id(send: &syn::ImplItemFn) -> Option<String> {
     struct Find(Option<String>);
     impl<'ast> Visit<'ast> for Find {
         fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
-            if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr) {
-                if let (true, syn::Lit::Str(s)) = (name == "operation_id", &lit.lit) {
-                    self.0 = Some(s.value());
-                }
+            if let (syn::Member::Named(name), syn::Expr::Lit(lit)) = (&field.member, &field.expr)
+                && let syn::Lit::Str(s) = &lit.lit
+                && name == "operation_id"
+            {
+                self.0 = Some(s.value());
             }
             syn::visit::visit_field_value(self, field);
         }
@@ -148,35 +167,54 @@ fn locate(doc: &Value, name: &str) -> Option<(String, String, String)> {
     })
 }
 
-/// The item type `T` of the `data: Vec<T>` field of the page struct `output`.
-fn page_item(types: &[syn::Item], output: &syn::Type) -> Option<TokenStream> {
-    let name = self_ident(output)?;
-    let fields = types.iter().find_map(|item| match item {
-        syn::Item::Struct(s) if s.ident == name => Some(&s.fields),
-        _ => None,
-    })?;
-    let data = fields.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == "data"))?;
+/// The item type `T` of the `data: Vec<T>` field of the page struct `output`,
+/// and the field of `T` that identifies an item: `id`, or else `<item>_id`
+/// (`OrderEvent` → `order_event_id`).
+fn page_item(types: &[syn::Item], output: &syn::Type) -> Option<(TokenStream, Ident)> {
+    let fields_of = |name: &Ident| {
+        types.iter().find_map(|item| match item {
+            syn::Item::Struct(s) if s.ident == *name => Some(&s.fields),
+            _ => None,
+        })
+    };
+    let data = fields_of(&self_ident(output)?)?.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == "data"))?;
     let item = generic_arg(&data.ty, 0)?;
     let syn::Type::Path(path) = &item else { return None };
     // Types named without a path live in `types`; anything else is already absolute.
-    Some(if path.path.leading_colon.is_none() && path.path.segments.len() == 1 {
-        quote! { types::#item }
-    } else {
-        item.to_token_stream()
-    })
+    if path.path.leading_colon.is_some() || path.path.segments.len() != 1 {
+        return None;
+    }
+    // Follow transparent newtypes (`OrderEvent(OrderEventBase)`): field access
+    // reaches the inner struct's fields through `Deref`.
+    let mut names = vec![path.path.segments[0].ident.clone()];
+    while let Some(syn::Fields::Unnamed(inner)) = fields_of(names.last()?) {
+        let [field] = inner.unnamed.iter().collect::<Vec<_>>()[..] else { break };
+        let next = self_ident(&field.ty)?;
+        if names.contains(&next) {
+            break;
+        }
+        names.push(next);
+    }
+    let wanted: Vec<String> =
+        std::iter::once("id".to_string()).chain(names.iter().map(|n| format!("{}_id", n.to_string().to_snake_case()))).collect();
+    let fields = fields_of(names.last()?)?;
+    let id = wanted.iter().find_map(|w| fields.iter().find_map(|f| f.ident.as_ref().filter(|i| *i == w)))?.clone();
+    Some((quote! { types::#item }, id))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::normalize::test_support::yaml;
+    use quote::ToTokens;
 
     #[test]
     fn reads_builders_and_pagination_off_the_syntax_tree() {
         let file: syn::File = syn::parse_quote! {
             pub mod types {
                 pub struct Page { pub data: ::std::vec::Vec<Thing>, pub has_more: Option<bool> }
-                pub struct Thing { pub id: String }
+                pub struct Thing(pub ThingBase);
+                pub struct ThingBase { pub thing_id: Option<String> }
             }
             pub mod builder {
                 pub struct ListThings<'a> { client: &'a super::Client }
@@ -190,17 +228,19 @@ mod tests {
         };
         let doc = yaml("paths: { /things: { get: { operationId: listThings, parameters: [ { name: starting_after, in: query } ] } } }");
         let index = Index::build(&file, &doc);
-        assert_eq!(index.types, 2);
+        assert_eq!(index.types, 3);
         let entry = &index.operations[0];
         assert_eq!((entry.id.as_str(), entry.method.as_str(), entry.path.as_str()), ("listThings", "GET", "/things"));
         assert_eq!(entry.builder, "ListThings");
-        let (cursor, item) = entry.pages.as_ref().unwrap();
+        let (cursor, item, id) = entry.pages.as_ref().unwrap();
         assert_eq!(*cursor, CursorIn::Query);
         assert_eq!(item.to_string(), "types :: Thing");
-        let emitted = index.items()[0].to_token_stream().to_string();
+        assert_eq!(id, "thing_id");
+        let emitted: Vec<String> = index.items().iter().map(|item| item.to_token_stream().to_string()).collect();
         assert_eq!(
-            emitted,
-            "crate :: operation :: operations ! { \"listThings\" \"list_things\" GET \"/things\" ListThings -> types :: Page , pages (query , types :: Thing) ; }"
+            emitted[1],
+            "crate :: operation :: operation ! (0usize , ListThings -> types :: Page , pages (query , types :: Thing , thing_id)) ;"
         );
+        assert!(emitted[0].contains("id : \"listThings\" , name : \"list_things\" , method : \"GET\" , path : \"/things\""), "{}", emitted[0]);
     }
 }

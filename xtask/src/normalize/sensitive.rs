@@ -84,7 +84,7 @@ fn add_component(doc: &mut Value, name: &str) -> Result<(), Error> {
     }
     let root = doc.as_object_mut().expect("an OpenAPI document is an object");
     let components = root.entry("components").or_insert_with(|| json!({}));
-    let schemas = components.as_object_mut().and_then(|c| Some(c.entry("schemas").or_insert_with(|| json!({}))));
+    let schemas = components.as_object_mut().map(|c| c.entry("schemas").or_insert_with(|| json!({})));
     match schemas.and_then(Value::as_object_mut) {
         Some(schemas) => {
             schemas.insert(name.to_string(), wanted);

@@ -19,15 +19,15 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     let mut rewrites = vec![rewrite_at(doc, Kind::Version, "/openapi", Some(format!("{version} → 3.0.3")))];
     doc["openapi"] = Value::from("3.0.3");
     // A 3.1-only top-level field that the 3.0 model has no place for.
-    if let Some(root) = doc.as_object_mut() {
-        if root.remove("jsonSchemaDialect").is_some() {
-            rewrites.push(Rewrite {
-                kind: Kind::Version,
-                pointer: "/jsonSchemaDialect".into(),
-                operation: None,
-                detail: Some("removed".into()),
-            });
-        }
+    if let Some(root) = doc.as_object_mut()
+        && root.remove("jsonSchemaDialect").is_some()
+    {
+        rewrites.push(Rewrite {
+            kind: Kind::Version,
+            pointer: "/jsonSchemaDialect".into(),
+            operation: None,
+            detail: Some("removed".into()),
+        });
     }
     Ok(rewrites)
 }

@@ -1,0 +1,340 @@
+//! Building a [`Client`]: credentials, environment, merchant key, timeouts, retry
+//! policy, an optional `reqwest::Client` of your own; or all of it from the
+//! environment with [`Client::from_env`].
+
+use std::ffi::OsString;
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::auth::{ApiKey, AuthScheme};
+use crate::config::{Config, USER_AGENT};
+use crate::error::{ConfigError, Error};
+use crate::generated::Client;
+use crate::retry::RetryPolicy;
+
+/// Which Imprint deployment to talk to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Environment {
+    /// `https://dev.sbx.imprint.co`, the sandbox (the spec's server).
+    #[default]
+    Sandbox,
+    /// `https://dev.imprint.co`, production as Imprint's documentation lists it.
+    Production,
+}
+
+impl Environment {
+    /// The environment's base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Environment::Sandbox => "https://dev.sbx.imprint.co",
+            Environment::Production => "https://dev.imprint.co",
+        }
+    }
+}
+
+impl FromStr for Environment {
+    type Err = ConfigError;
+
+    /// `sandbox` or `production`, in any case.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "sandbox" => Ok(Environment::Sandbox),
+            "production" => Ok(Environment::Production),
+            _ => Err(ConfigError { setting: "environment", reason: "must be `sandbox` or `production`".into() }),
+        }
+    }
+}
+
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for one request, response body included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Builds a [`Client`].
+///
+/// ```
+/// use imprint::{Client, Environment, RetryPolicy};
+/// let client = Client::builder()
+///     .api_key("sk_test_123")
+///     .environment(Environment::Sandbox)
+///     .merchant_key("MERCHANT_ABC")
+///     .retry_policy(RetryPolicy::default().max_attempts(4))
+///     .build()?;
+/// assert!(!format!("{client:?}").contains("sk_test_123"));
+/// # Ok::<(), imprint::Error>(())
+/// ```
+#[derive(Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    api_key: Option<ApiKey>,
+    scheme: AuthScheme,
+    environment: Environment,
+    base_url: Option<String>,
+    merchant_key: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            api_key: None,
+            scheme: AuthScheme::default(),
+            environment: Environment::default(),
+            base_url: None,
+            merchant_key: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            http: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("scheme", &self.scheme)
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("merchant_key", &self.merchant_key)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("http", &self.http.as_ref().map(|_| "custom reqwest::Client"))
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key of the environment you call (required).
+    pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// How the key is sent: [`AuthScheme::Basic`] (the default) or [`AuthScheme::Bearer`].
+    pub fn auth_scheme(mut self, scheme: AuthScheme) -> Self {
+        self.scheme = scheme;
+        self
+    }
+
+    /// Sandbox (the default) or production.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// A base URL that overrides the environment's (a proxy, a local fake server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sends `x-imprint-merchant-key` with every request, for partners with
+    /// several co-branded products.
+    pub fn merchant_key(mut self, key: impl Into<String>) -> Self {
+        self.merchant_key = Some(key.into());
+        self
+    }
+
+    /// Time allowed to open a connection (default 10 s). Ignored with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for each request, body included (default 30 s). Ignored with
+    /// [`http_client`](Self::http_client).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How safe operations are retried (default: 3 attempts in total).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Uses an existing `reqwest::Client` (its pool, proxy, TLS and timeouts).
+    /// Credentials and the user agent are still added to every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let key = self.api_key.ok_or(ConfigError { setting: "api_key", reason: "is required".into() })?;
+        let authorization = self.scheme.header(&key)?;
+        let merchant_key = self
+            .merchant_key
+            .map(|key| {
+                HeaderValue::from_str(key.trim())
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .ok_or(ConfigError { setting: "merchant_key", reason: "must be a non-empty header-safe string".into() })
+            })
+            .transpose()?;
+        let base_url = base_url(self.base_url.as_deref().unwrap_or(self.environment.base_url()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .build()
+                .map_err(|_| ConfigError { setting: "http_client", reason: "the HTTP client could not be initialised (TLS)".into() })?,
+        };
+        let config = Config {
+            scheme: self.scheme,
+            authorization,
+            merchant_key,
+            user_agent: HeaderValue::from_static(USER_AGENT),
+            retry: self.retry,
+        };
+        Ok(Client::new_with_client(&base_url, http, config))
+    }
+
+    /// A builder seeded from the process environment; see [`Client::from_env`].
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        ClientBuilder::from_vars(|name| std::env::var_os(name))
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup`
+    /// (for tests, or settings kept elsewhere than the environment).
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<OsString>) -> Result<ClientBuilder, Error> {
+        let read = |name: &'static str| -> Result<Option<String>, ConfigError> {
+            match lookup(name) {
+                None => Ok(None),
+                Some(value) => match value.into_string() {
+                    Ok(text) if text.trim().is_empty() => Err(ConfigError { setting: name, reason: "is set but empty".into() }),
+                    Ok(text) => Ok(Some(text)),
+                    Err(_) => Err(ConfigError { setting: name, reason: "is not valid UTF-8".into() }),
+                },
+            }
+        };
+        let key = read("IMPRINT_API_KEY")?.ok_or(ConfigError { setting: "IMPRINT_API_KEY", reason: "is required".into() })?;
+        let key = ApiKey::new(key.trim());
+        AuthScheme::Bearer.header(&key).map_err(|e| ConfigError { setting: "IMPRINT_API_KEY", reason: e.reason })?;
+        let mut builder = ClientBuilder::default().api_key(key);
+        if let Some(name) = read("IMPRINT_ENVIRONMENT")? {
+            let environment = name.parse().map_err(|e: ConfigError| ConfigError { setting: "IMPRINT_ENVIRONMENT", reason: e.reason })?;
+            builder = builder.environment(environment);
+        }
+        if let Some(url) = read("IMPRINT_BASE_URL")? {
+            base_url(&url).map_err(|e| ConfigError { setting: "IMPRINT_BASE_URL", reason: e.reason })?;
+            builder = builder.base_url(url);
+        }
+        if let Some(merchant) = read("IMPRINT_MERCHANT_KEY")? {
+            HeaderValue::from_str(merchant.trim())
+                .map_err(|_| ConfigError { setting: "IMPRINT_MERCHANT_KEY", reason: "contains characters that cannot go in an HTTP header".into() })?;
+            builder = builder.merchant_key(merchant);
+        }
+        Ok(builder)
+    }
+}
+
+/// Checks a base URL (http or https, with a host) and drops a trailing `/`.
+fn base_url(url: &str) -> Result<String, ConfigError> {
+    let invalid = |reason: &str| ConfigError { setting: "base_url", reason: reason.into() };
+    let parsed = reqwest::Url::parse(url.trim()).map_err(|_| invalid("is not a valid URL"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(invalid("must be an http or https URL with a host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("must not have a query or fragment"));
+    }
+    Ok(url.trim().trim_end_matches('/').to_string())
+}
+
+impl Client {
+    /// A builder; at least [`api_key`](ClientBuilder::api_key) is needed.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment:
+    ///
+    /// | variable | meaning |
+    /// |---|---|
+    /// | `IMPRINT_API_KEY` | the API key (required) |
+    /// | `IMPRINT_ENVIRONMENT` | `sandbox` (default) or `production` |
+    /// | `IMPRINT_BASE_URL` | a base URL overriding the environment's |
+    /// | `IMPRINT_MERCHANT_KEY` | sent as `x-imprint-merchant-key` |
+    ///
+    /// A missing or malformed variable is an [`Error::Config`] that names the
+    /// variable and never its value.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The request settings this client was built with.
+    pub fn config(&self) -> &Config {
+        &self.inner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| OsString::from(v))
+    }
+
+    fn config_error(result: Result<ClientBuilder, Error>) -> ConfigError {
+        match result {
+            Err(Error::Config(e)) => e,
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn env_errors_name_the_variable_not_the_value() {
+        let e = config_error(ClientBuilder::from_vars(vars(&[])));
+        assert_eq!((e.setting, e.reason.as_str()), ("IMPRINT_API_KEY", "is required"));
+        let e = config_error(ClientBuilder::from_vars(vars(&[("IMPRINT_API_KEY", "k"), ("IMPRINT_ENVIRONMENT", "staging-7")])));
+        assert_eq!(e.setting, "IMPRINT_ENVIRONMENT");
+        assert!(!e.to_string().contains("staging-7"));
+        let e = config_error(ClientBuilder::from_vars(vars(&[("IMPRINT_API_KEY", "k"), ("IMPRINT_BASE_URL", "ftp://secret@x")])));
+        assert_eq!(e.setting, "IMPRINT_BASE_URL");
+        assert!(!e.to_string().contains("secret"));
+        let e = config_error(ClientBuilder::from_vars(vars(&[("IMPRINT_API_KEY", "bad\u{7f}key")])));
+        assert_eq!(e.setting, "IMPRINT_API_KEY");
+        assert!(!format!("{e:?}").contains("bad"));
+    }
+
+    #[test]
+    fn env_sets_environment_base_url_and_merchant() {
+        let client = ClientBuilder::from_vars(vars(&[
+            ("IMPRINT_API_KEY", "k"),
+            ("IMPRINT_ENVIRONMENT", "Production"),
+            ("IMPRINT_MERCHANT_KEY", "M1"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(client.baseurl, "https://dev.imprint.co");
+        let client = ClientBuilder::from_vars(vars(&[("IMPRINT_API_KEY", "k"), ("IMPRINT_BASE_URL", "http://127.0.0.1:9/")]))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.baseurl, "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn build_requires_a_key() {
+        match Client::builder().build() {
+            Err(Error::Config(e)) => assert_eq!(e.setting, "api_key"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
