@@ -55,19 +55,27 @@ impl AuthScheme {
     /// reqwest and hyper never print it.
     pub(crate) fn header(self, key: &ApiKey) -> Result<HeaderValue, ConfigError> {
         let key = key.0.expose_secret();
-        let invalid = |reason: &str| ConfigError { setting: "api_key", reason: reason.into() };
+        let invalid = |reason: &str| ConfigError {
+            setting: "api_key",
+            reason: reason.into(),
+        };
         if key.trim().is_empty() {
             return Err(invalid("is empty"));
         }
         if key.contains(':') && self == AuthScheme::Basic {
-            return Err(invalid("contains `:`, which Basic authentication cannot carry in a user name"));
+            return Err(invalid(
+                "contains `:`, which Basic authentication cannot carry in a user name",
+            ));
         }
         let text = match self {
-            AuthScheme::Basic => format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))),
+            AuthScheme::Basic => format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
+            ),
             AuthScheme::Bearer => format!("Bearer {key}"),
         };
-        let mut value =
-            HeaderValue::from_str(&text).map_err(|_| invalid("contains characters that cannot go in an HTTP header"))?;
+        let mut value = HeaderValue::from_str(&text)
+            .map_err(|_| invalid("contains characters that cannot go in an HTTP header"))?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -86,7 +94,14 @@ mod tests {
 
     #[test]
     fn bearer_is_the_key_itself() {
-        assert_eq!(AuthScheme::Bearer.header(&ApiKey::new("test_key")).unwrap().to_str().unwrap(), "Bearer test_key");
+        assert_eq!(
+            AuthScheme::Bearer
+                .header(&ApiKey::new("test_key"))
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            "Bearer test_key"
+        );
     }
 
     #[test]
@@ -96,6 +111,9 @@ mod tests {
             assert_eq!(error.setting, "api_key");
             assert!(key.trim().is_empty() || !error.to_string().contains(key));
         }
-        assert_eq!(format!("{:?}", ApiKey::new("sk_live_1")), "ApiKey([redacted])");
+        assert_eq!(
+            format!("{:?}", ApiKey::new("sk_live_1")),
+            "ApiKey([redacted])"
+        );
     }
 }

@@ -43,7 +43,10 @@ impl FromStr for Environment {
         match name.trim().to_ascii_lowercase().as_str() {
             "sandbox" => Ok(Environment::Sandbox),
             "production" => Ok(Environment::Production),
-            _ => Err(ConfigError { setting: "environment", reason: "must be `sandbox` or `production`".into() }),
+            _ => Err(ConfigError {
+                setting: "environment",
+                reason: "must be `sandbox` or `production`".into(),
+            }),
         }
     }
 }
@@ -107,7 +110,10 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
-            .field("http", &self.http.as_ref().map(|_| "custom reqwest::Client"))
+            .field(
+                "http",
+                &self.http.as_ref().map(|_| "custom reqwest::Client"),
+            )
             .finish()
     }
 }
@@ -172,7 +178,10 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let key = self.api_key.ok_or(ConfigError { setting: "api_key", reason: "is required".into() })?;
+        let key = self.api_key.ok_or(ConfigError {
+            setting: "api_key",
+            reason: "is required".into(),
+        })?;
         let authorization = self.scheme.header(&key)?;
         let merchant_key = self
             .merchant_key
@@ -180,17 +189,27 @@ impl ClientBuilder {
                 HeaderValue::from_str(key.trim())
                     .ok()
                     .filter(|v| !v.is_empty())
-                    .ok_or(ConfigError { setting: "merchant_key", reason: "must be a non-empty header-safe string".into() })
+                    .ok_or(ConfigError {
+                        setting: "merchant_key",
+                        reason: "must be a non-empty header-safe string".into(),
+                    })
             })
             .transpose()?;
-        let base_url = base_url(self.base_url.as_deref().unwrap_or(self.environment.base_url()))?;
+        let base_url = base_url(
+            self.base_url
+                .as_deref()
+                .unwrap_or(self.environment.base_url()),
+        )?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
                 .build()
-                .map_err(|_| ConfigError { setting: "http_client", reason: "the HTTP client could not be initialised (TLS)".into() })?,
+                .map_err(|_| ConfigError {
+                    setting: "http_client",
+                    reason: "the HTTP client could not be initialised (TLS)".into(),
+                })?,
         };
         let config = Config {
             scheme: self.scheme,
@@ -214,27 +233,47 @@ impl ClientBuilder {
             match lookup(name) {
                 None => Ok(None),
                 Some(value) => match value.into_string() {
-                    Ok(text) if text.trim().is_empty() => Err(ConfigError { setting: name, reason: "is set but empty".into() }),
+                    Ok(text) if text.trim().is_empty() => Err(ConfigError {
+                        setting: name,
+                        reason: "is set but empty".into(),
+                    }),
                     Ok(text) => Ok(Some(text)),
-                    Err(_) => Err(ConfigError { setting: name, reason: "is not valid UTF-8".into() }),
+                    Err(_) => Err(ConfigError {
+                        setting: name,
+                        reason: "is not valid UTF-8".into(),
+                    }),
                 },
             }
         };
-        let key = read("IMPRINT_API_KEY")?.ok_or(ConfigError { setting: "IMPRINT_API_KEY", reason: "is required".into() })?;
+        let key = read("IMPRINT_API_KEY")?.ok_or(ConfigError {
+            setting: "IMPRINT_API_KEY",
+            reason: "is required".into(),
+        })?;
         let key = ApiKey::new(key.trim());
-        AuthScheme::Bearer.header(&key).map_err(|e| ConfigError { setting: "IMPRINT_API_KEY", reason: e.reason })?;
+        AuthScheme::Bearer.header(&key).map_err(|e| ConfigError {
+            setting: "IMPRINT_API_KEY",
+            reason: e.reason,
+        })?;
         let mut builder = ClientBuilder::default().api_key(key);
         if let Some(name) = read("IMPRINT_ENVIRONMENT")? {
-            let environment = name.parse().map_err(|e: ConfigError| ConfigError { setting: "IMPRINT_ENVIRONMENT", reason: e.reason })?;
+            let environment = name.parse().map_err(|e: ConfigError| ConfigError {
+                setting: "IMPRINT_ENVIRONMENT",
+                reason: e.reason,
+            })?;
             builder = builder.environment(environment);
         }
         if let Some(url) = read("IMPRINT_BASE_URL")? {
-            base_url(&url).map_err(|e| ConfigError { setting: "IMPRINT_BASE_URL", reason: e.reason })?;
+            base_url(&url).map_err(|e| ConfigError {
+                setting: "IMPRINT_BASE_URL",
+                reason: e.reason,
+            })?;
             builder = builder.base_url(url);
         }
         if let Some(merchant) = read("IMPRINT_MERCHANT_KEY")? {
-            HeaderValue::from_str(merchant.trim())
-                .map_err(|_| ConfigError { setting: "IMPRINT_MERCHANT_KEY", reason: "contains characters that cannot go in an HTTP header".into() })?;
+            HeaderValue::from_str(merchant.trim()).map_err(|_| ConfigError {
+                setting: "IMPRINT_MERCHANT_KEY",
+                reason: "contains characters that cannot go in an HTTP header".into(),
+            })?;
             builder = builder.merchant_key(merchant);
         }
         Ok(builder)
@@ -243,7 +282,10 @@ impl ClientBuilder {
 
 /// Checks a base URL (http or https, with a host) and drops a trailing `/`.
 fn base_url(url: &str) -> Result<String, ConfigError> {
-    let invalid = |reason: &str| ConfigError { setting: "base_url", reason: reason.into() };
+    let invalid = |reason: &str| ConfigError {
+        setting: "base_url",
+        reason: reason.into(),
+    };
     let parsed = reqwest::Url::parse(url.trim()).map_err(|_| invalid("is not a valid URL"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(invalid("must be an http or https URL with a host"));
@@ -286,8 +328,16 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
-        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| OsString::from(v))
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| OsString::from(v))
+        }
     }
 
     fn config_error(result: Result<ClientBuilder, Error>) -> ConfigError {
@@ -300,14 +350,26 @@ mod tests {
     #[test]
     fn env_errors_name_the_variable_not_the_value() {
         let e = config_error(ClientBuilder::from_vars(vars(&[])));
-        assert_eq!((e.setting, e.reason.as_str()), ("IMPRINT_API_KEY", "is required"));
-        let e = config_error(ClientBuilder::from_vars(vars(&[("IMPRINT_API_KEY", "k"), ("IMPRINT_ENVIRONMENT", "staging-7")])));
+        assert_eq!(
+            (e.setting, e.reason.as_str()),
+            ("IMPRINT_API_KEY", "is required")
+        );
+        let e = config_error(ClientBuilder::from_vars(vars(&[
+            ("IMPRINT_API_KEY", "k"),
+            ("IMPRINT_ENVIRONMENT", "staging-7"),
+        ])));
         assert_eq!(e.setting, "IMPRINT_ENVIRONMENT");
         assert!(!e.to_string().contains("staging-7"));
-        let e = config_error(ClientBuilder::from_vars(vars(&[("IMPRINT_API_KEY", "k"), ("IMPRINT_BASE_URL", "ftp://secret@x")])));
+        let e = config_error(ClientBuilder::from_vars(vars(&[
+            ("IMPRINT_API_KEY", "k"),
+            ("IMPRINT_BASE_URL", "ftp://secret@x"),
+        ])));
         assert_eq!(e.setting, "IMPRINT_BASE_URL");
         assert!(!e.to_string().contains("secret"));
-        let e = config_error(ClientBuilder::from_vars(vars(&[("IMPRINT_API_KEY", "bad\u{7f}key")])));
+        let e = config_error(ClientBuilder::from_vars(vars(&[(
+            "IMPRINT_API_KEY",
+            "bad\u{7f}key",
+        )])));
         assert_eq!(e.setting, "IMPRINT_API_KEY");
         assert!(!format!("{e:?}").contains("bad"));
     }
@@ -323,10 +385,13 @@ mod tests {
         .build()
         .unwrap();
         assert_eq!(client.baseurl, "https://dev.imprint.co");
-        let client = ClientBuilder::from_vars(vars(&[("IMPRINT_API_KEY", "k"), ("IMPRINT_BASE_URL", "http://127.0.0.1:9/")]))
-            .unwrap()
-            .build()
-            .unwrap();
+        let client = ClientBuilder::from_vars(vars(&[
+            ("IMPRINT_API_KEY", "k"),
+            ("IMPRINT_BASE_URL", "http://127.0.0.1:9/"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
         assert_eq!(client.baseurl, "http://127.0.0.1:9");
     }
 

@@ -43,7 +43,13 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("auth", &self.scheme)
             .field("api_key", &format_args!("{REDACTED}"))
-            .field("merchant_key", &self.merchant_key.as_ref().map(|v| v.to_str().unwrap_or("(not UTF-8)")))
+            .field(
+                "merchant_key",
+                &self
+                    .merchant_key
+                    .as_ref()
+                    .map(|v| v.to_str().unwrap_or("(not UTF-8)")),
+            )
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .finish()

@@ -87,12 +87,19 @@ pub enum Error {
 }
 
 fn prefix(operation: &str) -> String {
-    if operation.is_empty() { String::new() } else { format!("{operation}: ") }
+    if operation.is_empty() {
+        String::new()
+    } else {
+        format!("{operation}: ")
+    }
 }
 
 impl From<ValidationError> for Error {
     fn from(source: ValidationError) -> Self {
-        Error::Validation { operation: "", source }
+        Error::Validation {
+            operation: "",
+            source,
+        }
     }
 }
 
@@ -152,8 +159,16 @@ impl Error {
         }
     }
 
-    pub(crate) fn pagination(operation: &'static str, page: u64, kind: PaginationErrorKind) -> Error {
-        Error::Pagination { operation, page, kind }
+    pub(crate) fn pagination(
+        operation: &'static str,
+        page: u64,
+        kind: PaginationErrorKind,
+    ) -> Error {
+        Error::Pagination {
+            operation,
+            page,
+            kind,
+        }
     }
 
     /// Turns progenitor's error for one call into the SDK's. An undocumented
@@ -166,14 +181,22 @@ impl Error {
         use progenitor_client::Error as P;
         let operation = meta.id;
         Err(match error {
-            P::InvalidRequest(message) | P::Custom(message) => {
-                Error::Validation { operation, source: ValidationError::from_message(&message) }
-            }
-            P::CommunicationError(source) | P::ResponseBodyError(source) | P::InvalidUpgrade(source) => {
-                Error::transport(operation, attempts, source)
-            }
+            P::InvalidRequest(message) | P::Custom(message) => Error::Validation {
+                operation,
+                source: ValidationError::from_message(&message),
+            },
+            P::CommunicationError(source)
+            | P::ResponseBodyError(source)
+            | P::InvalidUpgrade(source) => Error::transport(operation, attempts, source),
             P::InvalidResponsePayload(body, _) => Error::decode::<T>(operation, None, &body),
-            P::ErrorResponse(value) => Error::api(operation, attempts, value.status(), value.headers(), Bytes::new(), false),
+            P::ErrorResponse(value) => Error::api(
+                operation,
+                attempts,
+                value.status(),
+                value.headers(),
+                Bytes::new(),
+                false,
+            ),
             P::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
@@ -196,22 +219,53 @@ impl Error {
         // reqwest's message includes the URL, and a query string may carry PII.
         let source = source.without_url();
         if source.is_timeout() {
-            Error::Timeout { operation, attempts, source }
+            Error::Timeout {
+                operation,
+                attempts,
+                source,
+            }
         } else {
-            Error::Transport { operation, attempts, source }
+            Error::Transport {
+                operation,
+                attempts,
+                source,
+            }
         }
     }
 
-    fn decode<T: DeserializeOwned>(operation: &'static str, status: Option<StatusCode>, body: &[u8]) -> Error {
+    fn decode<T: DeserializeOwned>(
+        operation: &'static str,
+        status: Option<StatusCode>,
+        body: &[u8],
+    ) -> Error {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(error) => (error.path().to_string(), redact::serde_message(&error.inner().to_string())),
-            Ok(_) => (".".into(), "trailing characters after the JSON value".into()),
+            Err(error) => (
+                error.path().to_string(),
+                redact::serde_message(&error.inner().to_string()),
+            ),
+            Ok(_) => (
+                ".".into(),
+                "trailing characters after the JSON value".into(),
+            ),
         };
-        Error::Decode(Box::new(DecodeError { operation, status, path, message, snippet: redact::snippet(body) }))
+        Error::Decode(Box::new(DecodeError {
+            operation,
+            status,
+            path,
+            message,
+            snippet: redact::snippet(body),
+        }))
     }
 
-    fn api(operation: &'static str, attempts: u32, status: StatusCode, headers: &HeaderMap, body: Bytes, truncated: bool) -> Error {
+    fn api(
+        operation: &'static str,
+        attempts: u32,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: Bytes,
+        truncated: bool,
+    ) -> Error {
         let envelope = Envelope::parse(&body);
         Error::Api(Box::new(ApiError {
             status,
@@ -337,7 +391,14 @@ impl fmt::Debug for ApiError {
             .field("error_type", &self.error_type)
             .field("message", &self.message.as_deref().map(redact::mask_digits))
             .field("param", &self.param)
-            .field("details", &self.details.iter().map(|d| redact::mask_digits(d)).collect::<Vec<_>>())
+            .field(
+                "details",
+                &self
+                    .details
+                    .iter()
+                    .map(|d| redact::mask_digits(d))
+                    .collect::<Vec<_>>(),
+            )
             .field("retry_after", &self.retry_after)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .finish()
@@ -363,7 +424,11 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: cannot decode the response at `{}`: {} (body: {})", self.operation, self.path, self.message, self.snippet)
+        write!(
+            f,
+            "{}: cannot decode the response at `{}`: {} (body: {})",
+            self.operation, self.path, self.message, self.snippet
+        )
     }
 }
 
@@ -399,9 +464,14 @@ struct Inner {
 
 impl Envelope {
     fn parse(body: &[u8]) -> Envelope {
-        let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else { return Envelope::default() };
+        let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
+            return Envelope::default();
+        };
         let details: Vec<String> = match fields.remove("details") {
-            Some(Value::Array(items)) => items.into_iter().map(|d| d.as_str().map_or_else(|| d.to_string(), str::to_string)).collect(),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .map(|d| d.as_str().map_or_else(|| d.to_string(), str::to_string))
+                .collect(),
             _ => Vec::new(),
         };
         match fields.remove("error") {
@@ -409,7 +479,9 @@ impl Envelope {
             Some(inner @ Value::Object(_)) => Envelope::from_inner(inner, details),
             // {"error": "Bad Request", "details": [...], "path", "status", "timestamp"}
             Some(Value::String(kind)) => Envelope {
-                message: (!details.is_empty()).then(|| details.join("; ")).or_else(|| Some(kind.clone())),
+                message: (!details.is_empty())
+                    .then(|| details.join("; "))
+                    .or_else(|| Some(kind.clone())),
                 error_type: Some(kind),
                 param: None,
                 details,
@@ -420,8 +492,17 @@ impl Envelope {
     }
 
     fn from_inner(inner: Value, details: Vec<String>) -> Envelope {
-        let inner: Inner = serde_json::from_value(inner).unwrap_or(Inner { kind: None, message: None, param: None });
-        Envelope { error_type: inner.kind, message: inner.message, param: inner.param, details }
+        let inner: Inner = serde_json::from_value(inner).unwrap_or(Inner {
+            kind: None,
+            message: None,
+            param: None,
+        });
+        Envelope {
+            error_type: inner.kind,
+            message: inner.message,
+            param: inner.param,
+            details,
+        }
     }
 }
 
@@ -430,7 +511,14 @@ mod tests {
     use super::*;
 
     fn api(body: &str) -> ApiError {
-        match Error::api("getCustomer", 1, StatusCode::NOT_FOUND, &HeaderMap::new(), Bytes::from(body.to_string()), false) {
+        match Error::api(
+            "getCustomer",
+            1,
+            StatusCode::NOT_FOUND,
+            &HeaderMap::new(),
+            Bytes::from(body.to_string()),
+            false,
+        ) {
             Error::Api(api) => *api,
             other => panic!("{other:?}"),
         }
@@ -438,31 +526,59 @@ mod tests {
 
     #[test]
     fn standard_envelope() {
-        let e = api(r#"{"error":{"type":"CUSTOMER_NOT_FOUND_ERROR","message":"Customer not found","param":"customer_id"}}"#);
-        assert_eq!((e.error_type(), e.message(), e.param()), (Some("CUSTOMER_NOT_FOUND_ERROR"), Some("Customer not found"), Some("customer_id")));
-        assert_eq!(e.to_string(), "getCustomer: HTTP 404 Not Found CUSTOMER_NOT_FOUND_ERROR: Customer not found (param `customer_id`)");
+        let e = api(
+            r#"{"error":{"type":"CUSTOMER_NOT_FOUND_ERROR","message":"Customer not found","param":"customer_id"}}"#,
+        );
+        assert_eq!(
+            (e.error_type(), e.message(), e.param()),
+            (
+                Some("CUSTOMER_NOT_FOUND_ERROR"),
+                Some("Customer not found"),
+                Some("customer_id")
+            )
+        );
+        assert_eq!(
+            e.to_string(),
+            "getCustomer: HTTP 404 Not Found CUSTOMER_NOT_FOUND_ERROR: Customer not found (param `customer_id`)"
+        );
     }
 
     #[test]
     fn validation_shape() {
-        let e = api(r#"{"error":"Bad Request","details":["email: must be a well-formed email address"],"path":"/v2/customers","status":400,"timestamp":"2025-01-20T18:18:22.923+00:00"}"#);
+        let e = api(
+            r#"{"error":"Bad Request","details":["email: must be a well-formed email address"],"path":"/v2/customers","status":400,"timestamp":"2025-01-20T18:18:22.923+00:00"}"#,
+        );
         assert_eq!(e.error_type(), Some("Bad Request"));
-        assert_eq!(e.message(), Some("email: must be a well-formed email address"));
+        assert_eq!(
+            e.message(),
+            Some("email: must be a well-formed email address")
+        );
         assert_eq!(e.details(), ["email: must be a well-formed email address"]);
     }
 
     #[test]
     fn inner_object_alone() {
-        let e = api(r#"{"type":"SESSION_NOT_FOUND_ERROR","message":"Session not found","param":"session_id"}"#);
-        assert_eq!((e.error_type(), e.param()), (Some("SESSION_NOT_FOUND_ERROR"), Some("session_id")));
+        let e = api(
+            r#"{"type":"SESSION_NOT_FOUND_ERROR","message":"Session not found","param":"session_id"}"#,
+        );
+        assert_eq!(
+            (e.error_type(), e.param()),
+            (Some("SESSION_NOT_FOUND_ERROR"), Some("session_id"))
+        );
     }
 
     #[test]
     fn html_and_empty_bodies_keep_a_snippet() {
         let e = api("<html><body>Bad gateway</body></html>");
         assert_eq!(e.error_type(), None);
-        assert_eq!(e.to_string(), "getCustomer: HTTP 404 Not Found: <html><body>Bad gateway</body></html>");
-        assert_eq!(api("").to_string(), "getCustomer: HTTP 404 Not Found: (empty body)");
+        assert_eq!(
+            e.to_string(),
+            "getCustomer: HTTP 404 Not Found: <html><body>Bad gateway</body></html>"
+        );
+        assert_eq!(
+            api("").to_string(),
+            "getCustomer: HTTP 404 Not Found: (empty body)"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use auth::{ApiKey, AuthScheme};
 pub use client::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment};
 pub use config::{Config, MERCHANT_KEY_HEADER, USER_AGENT};
 pub use error::{ApiError, ConfigError, DecodeError, Error, MAX_ERROR_BODY, Result};
-pub use generated::{Client, builder, types};
+pub use generated::{Client, builder, component_schemas, types};
 pub use operation::{Operation, OperationMeta};
 pub use pagination::{Paginated, Paginator};
 pub use progenitor_client::ResponseValue;

@@ -78,16 +78,24 @@ pub trait Operation<'a>: Sized + Send + 'a {
     /// progenitor's own `send()`: the lower layer, whose error type is
     /// `progenitor_client::Error`. Prefer [`call`](Operation::call).
     #[doc(hidden)]
-    fn send_raw(self) -> impl Future<Output = Result<ResponseValue<Self::Output>, progenitor_client::Error>> + Send + 'a;
+    fn send_raw(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Output>, progenitor_client::Error>> + Send + 'a;
 
     /// Sends the request (with the client's retry policy, if the operation is
     /// safe to repeat) and returns the decoded body or an [`Error`].
     fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send + 'a {
-        async move { self.call_with_response().await.map(ResponseValue::into_inner) }
+        async move {
+            self.call_with_response()
+                .await
+                .map(ResponseValue::into_inner)
+        }
     }
 
     /// Like [`call`](Operation::call), keeping the status and headers.
-    fn call_with_response(self) -> impl Future<Output = Result<ResponseValue<Self::Output>, Error>> + Send + 'a {
+    fn call_with_response(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Output>, Error>> + Send + 'a {
         async move {
             let record = Arc::new(CallRecord::default());
             let result = CALL.scope(Arc::clone(&record), self.send_raw()).await;

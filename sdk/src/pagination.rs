@@ -81,7 +81,13 @@ pub trait Paginated<'a>: Operation<'a> + Clone {
 
     /// Pagination with options (page size, read-ahead, a cap on items).
     fn paginate(self) -> Paginator<'a, Self> {
-        Paginator { request: self, page_size: None, read_ahead: false, max_items: None, _life: std::marker::PhantomData }
+        Paginator {
+            request: self,
+            page_size: None,
+            read_ahead: false,
+            max_items: None,
+            _life: std::marker::PhantomData,
+        }
     }
 }
 
@@ -134,7 +140,11 @@ impl<'a, B: Paginated<'a>> Paginator<'a, B> {
     /// A stream of items, page after page.
     pub fn items(self) -> Items<'a, B> {
         let remaining = self.max_items;
-        Items { pages: self.pages(), buffer: VecDeque::new(), remaining }
+        Items {
+            pages: self.pages(),
+            buffer: VecDeque::new(),
+            remaining,
+        }
     }
 }
 
@@ -155,11 +165,18 @@ pub enum PaginationErrorKind {
 impl fmt::Display for PaginationErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PaginationErrorKind::EmptyPageWithMore => write!(f, "the server said has_more with an empty page"),
-            PaginationErrorKind::CursorDidNotAdvance { cursor } => {
-                write!(f, "the server did not advance: the page ends at the cursor just sent ({cursor})")
+            PaginationErrorKind::EmptyPageWithMore => {
+                write!(f, "the server said has_more with an empty page")
             }
-            PaginationErrorKind::MissingCursor => write!(f, "the last item of the page has no id to continue from"),
+            PaginationErrorKind::CursorDidNotAdvance { cursor } => {
+                write!(
+                    f,
+                    "the server did not advance: the page ends at the cursor just sent ({cursor})"
+                )
+            }
+            PaginationErrorKind::MissingCursor => {
+                write!(f, "the last item of the page has no id to continue from")
+            }
         }
     }
 }
@@ -192,7 +209,9 @@ impl<'a, B: Paginated<'a>> Pages<'a, B> {
     fn fetch(&self) -> Fetch<'a, B::Output> {
         let limit = match (self.page_size, self.remaining) {
             // Never ask for more than the cap still wants.
-            (Some(size), Some(left)) => NonZeroU32::new(size.get().min(u32::try_from(left).unwrap_or(u32::MAX))),
+            (Some(size), Some(left)) => {
+                NonZeroU32::new(size.get().min(u32::try_from(left).unwrap_or(u32::MAX)))
+            }
             (size, _) => size,
         };
         let request = self.request.clone().with_page(limit, self.cursor.clone());
@@ -213,7 +232,9 @@ impl<'a, B: Paginated<'a>> Pages<'a, B> {
             return fail(PaginationErrorKind::MissingCursor);
         }
         if more && last.is_some() && last == self.cursor {
-            return fail(PaginationErrorKind::CursorDidNotAdvance { cursor: last.unwrap_or_default() });
+            return fail(PaginationErrorKind::CursorDidNotAdvance {
+                cursor: last.unwrap_or_default(),
+            });
         }
         if let Some(left) = &mut self.remaining {
             *left = left.saturating_sub(items.len() as u64);

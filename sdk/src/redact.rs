@@ -13,8 +13,19 @@ use crate::sensitive::REDACTED;
 
 /// JSON keys whose values are never shown (the API's secrets, plus the usual
 /// names of credentials).
-pub const SENSITIVE_KEYS: [&str; 11] =
-    ["ssn", "client_secret", "pan", "cvv", "token", "key", "api_key", "secret", "password", "authorization", "signing_token"];
+pub const SENSITIVE_KEYS: [&str; 11] = [
+    "ssn",
+    "client_secret",
+    "pan",
+    "cvv",
+    "token",
+    "key",
+    "api_key",
+    "secret",
+    "password",
+    "authorization",
+    "signing_token",
+];
 
 /// Longest snippet of a body quoted in an error.
 pub const SNIPPET_CHARS: usize = 200;
@@ -29,7 +40,10 @@ pub fn snippet(body: &[u8]) -> String {
             scrub(&mut json);
             json.to_string()
         }
-        Err(_) => String::from_utf8_lossy(body).split_whitespace().collect::<Vec<_>>().join(" "),
+        Err(_) => String::from_utf8_lossy(body)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
     };
     let masked = mask_digits(&text);
     match masked.char_indices().nth(SNIPPET_CHARS) {
@@ -72,7 +86,9 @@ pub fn mask_digits(text: &str) -> String {
             if chars[end].is_ascii_digit() {
                 digits += 1;
                 end += 1;
-            } else if matches!(chars[end], '-' | ' ') && chars.get(end + 1).is_some_and(char::is_ascii_digit) {
+            } else if matches!(chars[end], '-' | ' ')
+                && chars.get(end + 1).is_some_and(char::is_ascii_digit)
+            {
                 end += 1;
             } else {
                 break;
@@ -120,17 +136,29 @@ mod tests {
     fn snippets_scrub_secrets_and_bound_length() {
         let body = br#"{"id":"cs_1","client_secret":"QzMy","card":{"pan":"5105105105105100"},"note":"ssn 123-45-6789"}"#;
         let text = snippet(body);
-        assert_eq!(text, r#"{"id":"cs_1","client_secret":"[redacted]","card":{"pan":"[redacted]"},"note":"ssn [redacted]"}"#);
+        assert_eq!(
+            text,
+            r#"{"id":"cs_1","client_secret":"[redacted]","card":{"pan":"[redacted]"},"note":"ssn [redacted]"}"#
+        );
         let long = "x".repeat(1000);
         assert!(snippet(long.as_bytes()).ends_with("… (1000 bytes)"));
         assert_eq!(snippet(b""), "(empty body)");
-        assert_eq!(snippet(b"<html>\n  <b>502</b>\n</html>"), "<html> <b>502</b> </html>");
+        assert_eq!(
+            snippet(b"<html>\n  <b>502</b>\n</html>"),
+            "<html> <b>502</b> </html>"
+        );
     }
 
     #[test]
     fn digit_runs_of_nine_are_masked_shorter_ones_kept() {
-        assert_eq!(mask_digits("pan 4111 1111 1111 1111 ok"), "pan [redacted] ok");
-        assert_eq!(mask_digits("on 2025-02-13 code 12345678"), "on 2025-02-13 code 12345678");
+        assert_eq!(
+            mask_digits("pan 4111 1111 1111 1111 ok"),
+            "pan [redacted] ok"
+        );
+        assert_eq!(
+            mask_digits("on 2025-02-13 code 12345678"),
+            "on 2025-02-13 code 12345678"
+        );
         assert_eq!(mask_digits("123456789"), REDACTED);
     }
 
@@ -140,7 +168,13 @@ mod tests {
             serde_message("invalid type: string \"QzMyNzg4\", expected i64 at line 1 column 9"),
             "invalid type: string \"…\", expected i64 at line 1 column 9"
         );
-        assert_eq!(serde_message("missing field `data`"), "missing field `data`");
-        assert_eq!(serde_message("invalid type: integer `4111111111111111`, expected a string"), "invalid type: integer `…`, expected a string");
+        assert_eq!(
+            serde_message("missing field `data`"),
+            "missing field `data`"
+        );
+        assert_eq!(
+            serde_message("invalid type: integer `4111111111111111`, expected a string"),
+            "invalid type: integer `…`, expected a string"
+        );
     }
 }

@@ -71,7 +71,10 @@ pub const CLASSIFICATION: [(&str, Safety); 35] = [
 
 /// The classification of an operation; an unknown one is [`Safety::Unsafe`].
 pub fn safety(operation_id: &str) -> Safety {
-    CLASSIFICATION.iter().find(|(id, _)| *id == operation_id).map_or(Safety::Unsafe, |(_, safety)| *safety)
+    CLASSIFICATION
+        .iter()
+        .find(|(id, _)| *id == operation_id)
+        .map_or(Safety::Unsafe, |(_, safety)| *safety)
 }
 
 /// How safe operations are retried.
@@ -141,7 +144,10 @@ impl RetryPolicy {
 
     /// Full jitter: a uniform wait in `[0, min(max_delay, base_delay · 2^(attempt-1))]`.
     fn backoff(&self, attempt: u32) -> Duration {
-        let ceiling = self.base_delay.saturating_mul(1 << attempt.saturating_sub(1).min(20)).min(self.max_delay);
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1 << attempt.saturating_sub(1).min(20))
+            .min(self.max_delay);
         ceiling.mul_f64(fastrand::f64())
     }
 }
@@ -162,7 +168,10 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// Sends `request`, retrying per the policy when the operation is safe.
@@ -180,7 +189,11 @@ pub(crate) async fn send(
     let mut attempt = 1;
     loop {
         // Keep a copy for the next attempt while this one is on the wire.
-        let spare = if attempt < limit { request.try_clone() } else { None };
+        let spare = if attempt < limit {
+            request.try_clone()
+        } else {
+            None
+        };
         CallRecord::note_attempt(attempt);
         let span = tracing::info_span!(
             "imprint.request",
@@ -197,10 +210,20 @@ pub(crate) async fn send(
         let wait = match &result {
             Ok(response) => {
                 span.record("status", response.status().as_u16());
-                if retryable_status(response.status()) { wait_for(config, attempt, response.headers()) } else { None }
+                if retryable_status(response.status()) {
+                    wait_for(config, attempt, response.headers())
+                } else {
+                    None
+                }
             }
             Err(error) => {
-                span.in_scope(|| tracing::debug!(timeout = error.is_timeout(), connect = error.is_connect(), "request failed"));
+                span.in_scope(|| {
+                    tracing::debug!(
+                        timeout = error.is_timeout(),
+                        connect = error.is_connect(),
+                        "request failed"
+                    )
+                });
                 retryable_transport(error).then(|| config.retry.backoff(attempt))
             }
         };
@@ -236,7 +259,8 @@ mod tests {
     fn backoff_stays_under_its_doubling_ceiling() {
         let policy = RetryPolicy::default();
         for attempt in 1..=6 {
-            let ceiling = Duration::from_millis(250 * (1 << (attempt - 1))).min(Duration::from_secs(8));
+            let ceiling =
+                Duration::from_millis(250 * (1 << (attempt - 1))).min(Duration::from_secs(8));
             for _ in 0..200 {
                 assert!(policy.backoff(attempt) <= ceiling);
             }
@@ -251,8 +275,14 @@ mod tests {
         let soon = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(10));
         headers.insert(RETRY_AFTER, HeaderValue::from_str(&soon).unwrap());
         let wait = retry_after(&headers).unwrap();
-        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_secs(10), "{wait:?}");
-        headers.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert!(
+            wait > Duration::from_secs(8) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
         assert_eq!(retry_after(&headers), Some(Duration::ZERO));
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers), None);
@@ -260,7 +290,9 @@ mod tests {
 
     #[test]
     fn only_transient_statuses_retry() {
-        let retried: Vec<u16> = (400..600).filter(|s| retryable_status(StatusCode::from_u16(*s).unwrap())).collect();
+        let retried: Vec<u16> = (400..600)
+            .filter(|s| retryable_status(StatusCode::from_u16(*s).unwrap()))
+            .collect();
         assert_eq!(retried, [429, 500, 502, 503, 504]);
     }
 
@@ -270,14 +302,21 @@ mod tests {
         let classified: Vec<&str> = CLASSIFICATION.iter().map(|(id, _)| *id).collect();
         let missing: Vec<&&str> = ids.iter().filter(|id| !classified.contains(id)).collect();
         let stale: Vec<&&str> = classified.iter().filter(|id| !ids.contains(id)).collect();
-        assert!(missing.is_empty(), "operations without a retry classification in retry.rs: {missing:?}");
-        assert!(stale.is_empty(), "classified operations the spec no longer has: {stale:?}");
+        assert!(
+            missing.is_empty(),
+            "operations without a retry classification in retry.rs: {missing:?}"
+        );
+        assert!(
+            stale.is_empty(),
+            "classified operations the spec no longer has: {stale:?}"
+        );
     }
 
     #[test]
     fn safe_means_reads_and_the_read_only_searches() {
         for meta in OperationMeta::all() {
-            let expected = meta.method == "GET" || matches!(meta.id, "searchCustomersPost" | "searchPaymentMethodsPost");
+            let expected = meta.method == "GET"
+                || matches!(meta.id, "searchCustomersPost" | "searchPaymentMethodsPost");
             assert_eq!(meta.safety() == Safety::Safe, expected, "{}", meta.id);
         }
     }

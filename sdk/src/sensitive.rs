@@ -55,7 +55,10 @@ impl PartialEq for Sensitive {
     /// Constant-time comparison, so equality checks do not leak a prefix.
     fn eq(&self, other: &Self) -> bool {
         use subtle::ConstantTimeEq;
-        self.expose_secret().as_bytes().ct_eq(other.expose_secret().as_bytes()).into()
+        self.expose_secret()
+            .as_bytes()
+            .ct_eq(other.expose_secret().as_bytes())
+            .into()
     }
 }
 
@@ -121,11 +124,19 @@ impl Ssn {
             match c {
                 '0'..='9' => digits.push(c),
                 '-' | ' ' => {}
-                _ => return Err(ValidationError::new("ssn", "must contain only digits (hyphens and spaces are ignored)")),
+                _ => {
+                    return Err(ValidationError::new(
+                        "ssn",
+                        "must contain only digits (hyphens and spaces are ignored)",
+                    ));
+                }
             }
         }
         if digits.len() != 9 {
-            return Err(ValidationError::new("ssn", format!("must have 9 digits, found {}", digits.len())));
+            return Err(ValidationError::new(
+                "ssn",
+                format!("must have 9 digits, found {}", digits.len()),
+            ));
         }
         Ok(Ssn(Sensitive::new(digits)))
     }
@@ -201,8 +212,14 @@ mod tests {
 
     #[test]
     fn ssn_accepts_hyphens_and_spaces() {
-        assert_eq!(Ssn::new("123-45-6789").unwrap().expose_secret(), "123456789");
-        assert_eq!(Ssn::new(" 123 45 6789 ").unwrap().expose_secret(), "123456789");
+        assert_eq!(
+            Ssn::new("123-45-6789").unwrap().expose_secret(),
+            "123456789"
+        );
+        assert_eq!(
+            Ssn::new(" 123 45 6789 ").unwrap().expose_secret(),
+            "123456789"
+        );
         assert_eq!(Ssn::new("123456789").unwrap().expose_secret(), "123456789");
     }
 
@@ -221,14 +238,19 @@ mod tests {
         let ssn = Ssn::new("123-45-6789").unwrap();
         assert_eq!(serde_json::to_string(&ssn).unwrap(), "\"123456789\"");
         assert!(serde_json::from_str::<Ssn>("\"123-45-678\"").is_err());
-        let message = serde_json::from_str::<Ssn>("\"98765432x\"").unwrap_err().to_string();
+        let message = serde_json::from_str::<Ssn>("\"98765432x\"")
+            .unwrap_err()
+            .to_string();
         assert!(!message.contains("98765432"), "{message}");
     }
 
     #[test]
     fn sensitive_debug_and_display_redact() {
         let secret = Sensitive::from("cs_live_abc");
-        assert_eq!(format!("{secret:?} {secret}"), "Sensitive([redacted]) [redacted]");
+        assert_eq!(
+            format!("{secret:?} {secret}"),
+            "Sensitive([redacted]) [redacted]"
+        );
         assert_eq!(serde_json::to_string(&secret).unwrap(), "\"cs_live_abc\"");
         assert_eq!(secret, Sensitive::from("cs_live_abc"));
         assert_ne!(secret, Sensitive::from("cs_live_abd"));

@@ -22,7 +22,10 @@ pub struct ValidationError {
 
 impl ValidationError {
     pub(crate) fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        ValidationError { field: field.into(), reason: reason.into() }
+        ValidationError {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 
     /// The offending field, as a dotted path (`date_of_birth.month`).
@@ -35,18 +38,32 @@ impl ValidationError {
         &self.reason
     }
 
-    /// Reads the message of a generated builder's conversion error
-    /// (`error converting supplied value for limit: …`) or of this type's own
-    /// `Display` back into a field and a reason.
+    /// Reads the message of a generated builder's conversion error (body
+    /// builders say `error converting supplied value for limit: …`, parameter
+    /// setters `conversion to `:: std :: num :: NonZeroU32` for limit failed`) or
+    /// of this type's own `Display` back into a field and a reason.
     pub(crate) fn from_message(message: &str) -> Self {
         const BUILDER: &str = "error converting supplied value for ";
         let message = message.trim();
+        if let Some(rest) = message
+            .strip_prefix("conversion to `")
+            .and_then(|r| r.strip_suffix(" failed"))
+            && let Some((target, field)) = rest.rsplit_once("` for ")
+        {
+            let target = target.rsplit("::").next().unwrap_or(target).trim();
+            return ValidationError::new(field, format!("is not a valid {target}"));
+        }
         let rest = message.strip_prefix(BUILDER).unwrap_or(message);
-        let rest = rest.strip_prefix("invalid `").map(|r| r.replacen('`', "", 1)).unwrap_or_else(|| rest.to_string());
+        let rest = rest
+            .strip_prefix("invalid `")
+            .map(|r| r.replacen('`', "", 1))
+            .unwrap_or_else(|| rest.to_string());
         match rest.split_once(": ") {
             Some((field, reason)) if !field.contains(' ') => {
                 // A nested validation error repeats the field ("ssn: invalid `ssn`: …").
-                let reason = reason.strip_prefix(&format!("invalid `{field}`: ")).unwrap_or(reason);
+                let reason = reason
+                    .strip_prefix(&format!("invalid `{field}`: "))
+                    .unwrap_or(reason);
                 ValidationError::new(field, reason)
             }
             _ => ValidationError::new("request", rest),
@@ -85,10 +102,16 @@ impl DateOfBirth {
 
 fn check_date(year: i64, month: u64, day: u64) -> Result<(), ValidationError> {
     if year < 1900 {
-        return Err(ValidationError::new("date_of_birth.year", "must be 1900 or later"));
+        return Err(ValidationError::new(
+            "date_of_birth.year",
+            "must be 1900 or later",
+        ));
     }
     if !(1..=12).contains(&month) {
-        return Err(ValidationError::new("date_of_birth.month", "must be between 1 and 12"));
+        return Err(ValidationError::new(
+            "date_of_birth.month",
+            "must be between 1 and 12",
+        ));
     }
     let date = i32::try_from(year)
         .ok()
@@ -105,7 +128,9 @@ fn check_date(year: i64, month: u64, day: u64) -> Result<(), ValidationError> {
 /// Checks a JSON request body for the fields the SDK validates wherever they
 /// appear at its top level: `ssn`, `date_of_birth`, `limit`.
 pub(crate) fn check_body(body: &[u8]) -> Result<(), ValidationError> {
-    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else { return Ok(()) };
+    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
+        return Ok(());
+    };
     if let Some(ssn) = fields.get("ssn") {
         match ssn.as_str() {
             Some(text) => drop(crate::Ssn::new(text)?),
@@ -116,20 +141,33 @@ pub(crate) fn check_body(body: &[u8]) -> Result<(), ValidationError> {
     if let Some(limit) = fields.get("limit").filter(|v| !v.is_null())
         && limit.as_u64().is_none_or(|n| n < 1)
     {
-        return Err(ValidationError::new("limit", "must be an integer of at least 1"));
+        return Err(ValidationError::new(
+            "limit",
+            "must be an integer of at least 1",
+        ));
     }
     match fields.get("date_of_birth") {
         None | Some(Value::Null) => Ok(()),
         Some(Value::Object(date)) => {
             let part = |name: &str| {
-                date.get(name)
-                    .and_then(Value::as_i64)
-                    .ok_or_else(|| ValidationError::new(format!("date_of_birth.{name}"), "is required and must be an integer"))
+                date.get(name).and_then(Value::as_i64).ok_or_else(|| {
+                    ValidationError::new(
+                        format!("date_of_birth.{name}"),
+                        "is required and must be an integer",
+                    )
+                })
             };
             let (year, month, day) = (part("year")?, part("month")?, part("day")?);
-            check_date(year, u64::try_from(month).unwrap_or(0), u64::try_from(day).unwrap_or(0))
+            check_date(
+                year,
+                u64::try_from(month).unwrap_or(0),
+                u64::try_from(day).unwrap_or(0),
+            )
         }
-        Some(_) => Err(ValidationError::new("date_of_birth", "must be an object with year, month and day")),
+        Some(_) => Err(ValidationError::new(
+            "date_of_birth",
+            "must be an object with year, month and day",
+        )),
     }
 }
 
@@ -140,30 +178,78 @@ mod tests {
     #[test]
     fn dates_must_be_real_days_from_1900() {
         assert!(DateOfBirth::new(2000, 2, 29).is_ok());
-        assert_eq!(DateOfBirth::new(1900, 2, 29).unwrap_err().field(), "date_of_birth");
-        assert_eq!(DateOfBirth::new(1899, 12, 31).unwrap_err().field(), "date_of_birth.year");
-        assert_eq!(DateOfBirth::new(1990, 13, 1).unwrap_err().field(), "date_of_birth.month");
-        assert_eq!(DateOfBirth::new(1990, 4, 31).unwrap_err().field(), "date_of_birth");
-        assert_eq!(DateOfBirth::new(1990, 4, 0).unwrap_err().field(), "date_of_birth");
-        assert_eq!(DateOfBirth::new(2999, 1, 1).unwrap_err().reason(), "is in the future");
+        assert_eq!(
+            DateOfBirth::new(1900, 2, 29).unwrap_err().field(),
+            "date_of_birth"
+        );
+        assert_eq!(
+            DateOfBirth::new(1899, 12, 31).unwrap_err().field(),
+            "date_of_birth.year"
+        );
+        assert_eq!(
+            DateOfBirth::new(1990, 13, 1).unwrap_err().field(),
+            "date_of_birth.month"
+        );
+        assert_eq!(
+            DateOfBirth::new(1990, 4, 31).unwrap_err().field(),
+            "date_of_birth"
+        );
+        assert_eq!(
+            DateOfBirth::new(1990, 4, 0).unwrap_err().field(),
+            "date_of_birth"
+        );
+        assert_eq!(
+            DateOfBirth::new(2999, 1, 1).unwrap_err().reason(),
+            "is in the future"
+        );
     }
 
     #[test]
     fn bodies_are_checked_field_by_field() {
         assert!(check_body(br#"{"ssn":"123456789","limit":5,"date_of_birth":{"year":1990,"month":1,"day":31}}"#).is_ok());
-        assert_eq!(check_body(br#"{"ssn":"12345"}"#).unwrap_err().field(), "ssn");
+        assert_eq!(
+            check_body(br#"{"ssn":"12345"}"#).unwrap_err().field(),
+            "ssn"
+        );
         assert_eq!(check_body(br#"{"limit":0}"#).unwrap_err().field(), "limit");
-        assert_eq!(check_body(br#"{"date_of_birth":{"year":1990,"month":2,"day":30}}"#).unwrap_err().field(), "date_of_birth");
-        assert_eq!(check_body(br#"{"date_of_birth":{"year":1990,"month":2}}"#).unwrap_err().field(), "date_of_birth.day");
+        assert_eq!(
+            check_body(br#"{"date_of_birth":{"year":1990,"month":2,"day":30}}"#)
+                .unwrap_err()
+                .field(),
+            "date_of_birth"
+        );
+        assert_eq!(
+            check_body(br#"{"date_of_birth":{"year":1990,"month":2}}"#)
+                .unwrap_err()
+                .field(),
+            "date_of_birth.day"
+        );
         assert!(check_body(b"not json").is_ok());
     }
 
     #[test]
     fn builder_messages_read_back_into_fields() {
-        let e = ValidationError::from_message("error converting supplied value for limit: out of range integral type conversion attempted");
-        assert_eq!((e.field(), e.reason()), ("limit", "out of range integral type conversion attempted"));
-        let e = ValidationError::from_message(&ValidationError::new("date_of_birth.day", "is required").to_string());
-        assert_eq!((e.field(), e.reason()), ("date_of_birth.day", "is required"));
+        let e = ValidationError::from_message(
+            "error converting supplied value for limit: out of range integral type conversion attempted",
+        );
+        assert_eq!(
+            (e.field(), e.reason()),
+            ("limit", "out of range integral type conversion attempted")
+        );
+        let e = ValidationError::from_message(
+            &ValidationError::new("date_of_birth.day", "is required").to_string(),
+        );
+        assert_eq!(
+            (e.field(), e.reason()),
+            ("date_of_birth.day", "is required")
+        );
+        let e = ValidationError::from_message(
+            "conversion to `:: std :: num :: NonZeroU32` for limit failed",
+        );
+        assert_eq!(
+            (e.field(), e.reason()),
+            ("limit", "is not a valid NonZeroU32")
+        );
         let e = ValidationError::from_message("something odd happened");
         assert_eq!(e.field(), "request");
     }

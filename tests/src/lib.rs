@@ -1,1 +1,3 @@
-
+//! Integration tests and benchmarks of the Imprint SDK workspace. The tests are in
+//! `integration/`, the benchmarks in `benches/`; this library holds nothing the
+//! SDK's users need.

@@ -52,22 +52,40 @@ impl fmt::Display for Drift {
 }
 
 /// Compares the file on disk with a fresh generation. `None` means identical.
-pub fn diagnose(on_disk: Option<&str>, fresh: &str, spec_sha256: &str, generator: &str) -> Option<Drift> {
-    let Some(on_disk) = on_disk else { return Some(Drift::Missing) };
+pub fn diagnose(
+    on_disk: Option<&str>,
+    fresh: &str,
+    spec_sha256: &str,
+    generator: &str,
+) -> Option<Drift> {
+    let Some(on_disk) = on_disk else {
+        return Some(Drift::Missing);
+    };
     if on_disk == fresh {
         return None;
     }
     let header = |prefix: &str| {
-        on_disk.lines().take(6).find_map(|line| line.strip_prefix(prefix)).map(str::trim).map(str::to_string)
+        on_disk
+            .lines()
+            .take(6)
+            .find_map(|line| line.strip_prefix(prefix))
+            .map(str::trim)
+            .map(str::to_string)
     };
     let has_marker = on_disk.lines().next() == Some(MARKER);
-    match (has_marker, header("// spec: openapi.yaml sha256:"), header("// generator: progenitor ")) {
-        (true, Some(recorded), _) if recorded != spec_sha256 => {
-            Some(Drift::SpecChanged { recorded, current: spec_sha256.to_string() })
-        }
-        (true, _, Some(recorded)) if recorded != generator => {
-            Some(Drift::GeneratorChanged { recorded, current: generator.to_string() })
-        }
+    match (
+        has_marker,
+        header("// spec: openapi.yaml sha256:"),
+        header("// generator: progenitor "),
+    ) {
+        (true, Some(recorded), _) if recorded != spec_sha256 => Some(Drift::SpecChanged {
+            recorded,
+            current: spec_sha256.to_string(),
+        }),
+        (true, _, Some(recorded)) if recorded != generator => Some(Drift::GeneratorChanged {
+            recorded,
+            current: generator.to_string(),
+        }),
         _ => Some(Drift::HandEdited),
     }
 }
@@ -76,7 +94,14 @@ pub fn diagnose(on_disk: Option<&str>, fresh: &str, spec_sha256: &str, generator
 /// generation.
 pub fn first_differences(on_disk: &str, fresh: &str, max_lines: usize) -> String {
     let diff = TextDiff::from_lines(on_disk, fresh);
-    let text = diff.unified_diff().context_radius(2).header("sdk/src/generated.rs (on disk)", "generated from openapi.yaml").to_string();
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header(
+            "sdk/src/generated.rs (on disk)",
+            "generated from openapi.yaml",
+        )
+        .to_string();
     let mut lines: Vec<&str> = text.lines().take(max_lines + 1).collect();
     if lines.len() > max_lines {
         lines.truncate(max_lines);
@@ -90,7 +115,9 @@ mod tests {
     use super::*;
 
     fn file(sha: &str, generator: &str, body: &str) -> String {
-        format!("{MARKER}\n// spec: openapi.yaml sha256:{sha}\n// generator: progenitor {generator}\n{body}")
+        format!(
+            "{MARKER}\n// spec: openapi.yaml sha256:{sha}\n// generator: progenitor {generator}\n{body}"
+        )
     }
 
     #[test]
@@ -103,7 +130,10 @@ mod tests {
     fn appended_comment_is_a_hand_edit() {
         let fresh = file("aa", "1.0", "fn a() {}\n");
         let edited = format!("{fresh}// tweak\n");
-        assert_eq!(diagnose(Some(&edited), &fresh, "aa", "1.0"), Some(Drift::HandEdited));
+        assert_eq!(
+            diagnose(Some(&edited), &fresh, "aa", "1.0"),
+            Some(Drift::HandEdited)
+        );
     }
 
     #[test]
@@ -111,19 +141,31 @@ mod tests {
         let old = file("aa", "1.0", "fn a() {}\n");
         let fresh = file("bb", "1.0", "fn a() {}\nfn b() {}\n");
         let drift = diagnose(Some(&old), &fresh, "bb", "1.0").unwrap();
-        assert_eq!(drift, Drift::SpecChanged { recorded: "aa".into(), current: "bb".into() });
+        assert_eq!(
+            drift,
+            Drift::SpecChanged {
+                recorded: "aa".into(),
+                current: "bb".into()
+            }
+        );
         assert!(drift.to_string().starts_with("openapi.yaml changed since"));
     }
 
     #[test]
     fn new_generator_is_named() {
         let old = file("aa", "1.0", "x\n");
-        assert!(matches!(diagnose(Some(&old), &file("aa", "2.0", "y\n"), "aa", "2.0"), Some(Drift::GeneratorChanged { .. })));
+        assert!(matches!(
+            diagnose(Some(&old), &file("aa", "2.0", "y\n"), "aa", "2.0"),
+            Some(Drift::GeneratorChanged { .. })
+        ));
     }
 
     #[test]
     fn missing_header_is_a_hand_edit() {
-        assert_eq!(diagnose(Some("fn a() {}\n"), &file("aa", "1.0", ""), "aa", "1.0"), Some(Drift::HandEdited));
+        assert_eq!(
+            diagnose(Some("fn a() {}\n"), &file("aa", "1.0", ""), "aa", "1.0"),
+            Some(Drift::HandEdited)
+        );
         assert_eq!(diagnose(None, "x", "aa", "1.0"), Some(Drift::Missing));
     }
 

@@ -5,7 +5,9 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
-use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor_impl::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use quote::quote;
 use serde_json::Value;
 
@@ -80,7 +82,12 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
          // Regenerate with `cargo xtask codegen`; CI runs `cargo xtask codegen --check`.\n\n{body}",
         spec.sha256
     );
-    Ok(Generated { code, operations: index.operations.len(), types: index.types, rewrites })
+    Ok(Generated {
+        code,
+        operations: index.operations.len(),
+        types: index.types,
+        rewrites,
+    })
 }
 
 fn model(doc: &Value) -> Result<openapiv3::OpenAPI, GenerateError> {
@@ -97,23 +104,45 @@ fn model(doc: &Value) -> Result<openapiv3::OpenAPI, GenerateError> {
 fn part<T: serde::de::DeserializeOwned>(value: &Value, at: &str) -> Option<(String, String)> {
     serde_path_to_error::deserialize::<_, T>(value)
         .err()
-        .map(|error| (format!("{at}{}", pointer_of(error.path())), error.inner().to_string()))
+        .map(|error| {
+            (
+                format!("{at}{}", pointer_of(error.path())),
+                error.inner().to_string(),
+            )
+        })
 }
 
 fn locate_model_error(doc: &Value) -> Option<(String, String)> {
     use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema};
-    let paths = doc.get("paths").and_then(Value::as_object).into_iter().flatten();
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
     for (path, item) in paths {
         let at = format!("/paths/{}", walk::escape(path));
         for method in walk::METHODS {
-            let Some(operation) = item.get(method) else { continue };
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
             let at = format!("{at}/{method}");
-            for (index, parameter) in operation.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                if let Some(found) = part::<ReferenceOr<Parameter>>(parameter, &format!("{at}/parameters/{index}")) {
+            for (index, parameter) in operation
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if let Some(found) =
+                    part::<ReferenceOr<Parameter>>(parameter, &format!("{at}/parameters/{index}"))
+                {
                     return Some(found);
                 }
             }
-            if let Some(found) = operation.get("requestBody").and_then(|b| part::<ReferenceOr<RequestBody>>(b, &format!("{at}/requestBody"))) {
+            if let Some(found) = operation
+                .get("requestBody")
+                .and_then(|b| part::<ReferenceOr<RequestBody>>(b, &format!("{at}/requestBody")))
+            {
                 return Some(found);
             }
             match operation.get("responses") {
@@ -125,7 +154,12 @@ fn locate_model_error(doc: &Value) -> Option<(String, String)> {
                         }
                     }
                 }
-                Some(_) => return Some((format!("{at}/responses"), "must be a mapping of status codes to responses".into())),
+                Some(_) => {
+                    return Some((
+                        format!("{at}/responses"),
+                        "must be a mapping of status codes to responses".into(),
+                    ));
+                }
                 None => {}
             }
             if let Some(found) = part::<Operation>(operation, &at) {
@@ -136,9 +170,18 @@ fn locate_model_error(doc: &Value) -> Option<(String, String)> {
             return Some(found);
         }
     }
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
     schemas
-        .filter_map(|(name, schema)| part::<ReferenceOr<Schema>>(schema, &format!("/components/schemas/{}", walk::escape(name))))
+        .filter_map(|(name, schema)| {
+            part::<ReferenceOr<Schema>>(
+                schema,
+                &format!("/components/schemas/{}", walk::escape(name)),
+            )
+        })
         .next()
 }
 
@@ -173,10 +216,16 @@ fn settings() -> GenerationSettings {
 /// progenitor asserts (panics) when one operation has two different success
 /// bodies; say so with the operation's name instead.
 fn check_success_responses(doc: &Value) -> Result<(), GenerateError> {
-    let Some(Value::Object(paths)) = doc.get("paths") else { return Ok(()) };
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return Ok(());
+    };
     for (path, item) in paths {
         for method in walk::METHODS {
-            let Some(responses) = item.get(method).and_then(|op| op.get("responses")).and_then(Value::as_object) else {
+            let Some(responses) = item
+                .get(method)
+                .and_then(|op| op.get("responses"))
+                .and_then(Value::as_object)
+            else {
                 continue;
             };
             let mut bodies: Vec<Option<&Value>> = Vec::new();
@@ -184,7 +233,10 @@ fn check_success_responses(doc: &Value) -> Result<(), GenerateError> {
                 if !(code.starts_with('2') || code == "default") {
                     continue;
                 }
-                let body = response.get("content").and_then(|c| c.get("application/json")).and_then(|m| m.get("schema"));
+                let body = response
+                    .get("content")
+                    .and_then(|c| c.get("application/json"))
+                    .and_then(|m| m.get("schema"));
                 if !bodies.contains(&body) {
                     bodies.push(body);
                 }
@@ -207,21 +259,29 @@ static PANIC_HOOK: Mutex<()> = Mutex::new(());
 
 /// Runs progenitor, turning both its errors and its panics into a message.
 fn run_progenitor(api: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, String> {
-    let _guard = PANIC_HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _guard = PANIC_HOOK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let captured = Arc::new(Mutex::new(String::new()));
     let sink = Arc::clone(&captured);
     let previous = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
-        let location = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        let location = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
         let payload = info
             .payload()
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic".into());
-        *sink.lock().unwrap_or_else(|p| p.into_inner()) = format!("progenitor panicked: {payload}{location}");
+        *sink.lock().unwrap_or_else(|p| p.into_inner()) =
+            format!("progenitor panicked: {payload}{location}");
     }));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(&settings()).generate_tokens(api)));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        Generator::new(&settings()).generate_tokens(api)
+    }));
     panic::set_hook(previous);
     match result {
         Ok(Ok(tokens)) => Ok(tokens),
@@ -232,7 +292,9 @@ fn run_progenitor(api: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, 
 
 /// Finds the first operation that fails on its own, to name it in the error.
 fn blame_operation(doc: &Value, message: String) -> GenerateError {
-    let Some(Value::Object(paths)) = doc.get("paths") else { return GenerateError::Generator(message) };
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return GenerateError::Generator(message);
+    };
     for (path, item) in paths {
         for method in walk::METHODS {
             if item.get(method).is_none() {
@@ -248,7 +310,8 @@ fn blame_operation(doc: &Value, message: String) -> GenerateError {
             if let Err(own) = run_progenitor(&api) {
                 let pointer = format!("/paths/{}/{method}", walk::escape(path));
                 return GenerateError::Operation {
-                    operation: walk::operation_at(doc, &pointer).unwrap_or_else(|| format!("{method} {path}")),
+                    operation: walk::operation_at(doc, &pointer)
+                        .unwrap_or_else(|| format!("{method} {path}")),
                     pointer,
                     message: own,
                 };
@@ -264,7 +327,10 @@ mod tests {
     use crate::normalize::test_support::yaml;
 
     fn failure(text: &str) -> String {
-        match generate(&Spec { doc: yaml(text), sha256: "0".repeat(64) }) {
+        match generate(&Spec {
+            doc: yaml(text),
+            sha256: "0".repeat(64),
+        }) {
             Ok(_) => panic!("expected generation to fail"),
             Err(error) => error.to_string(),
         }
@@ -276,7 +342,11 @@ mod tests {
         let generated = generate(&spec).unwrap();
         assert_eq!(generated.operations, 35);
         assert!(generated.code.starts_with(MARKER));
-        assert!(generated.code.contains("pub fn search_customers_post(&self)"));
+        assert!(
+            generated
+                .code
+                .contains("pub fn search_customers_post(&self)")
+        );
     }
 
     #[test]
@@ -290,7 +360,12 @@ paths:
   /bad: { get: { operationId: broken, responses: { '200': { description: ok, content: { application/json: {} } } } } }
 "#;
         let error = failure(text);
-        assert!(error.starts_with("operation `broken` at /paths/~1bad/get: the generator cannot take it:"), "{error}");
+        assert!(
+            error.starts_with(
+                "operation `broken` at /paths/~1bad/get: the generator cannot take it:"
+            ),
+            "{error}"
+        );
     }
 
     #[test]
@@ -315,7 +390,12 @@ paths:
 
     #[test]
     fn a_model_error_carries_a_pointer() {
-        let error = failure("openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths: { /a: { get: { responses: 7 } } }");
-        assert!(error.starts_with("/paths/~1a/get/responses: not a valid OpenAPI 3.0 document"), "{error}");
+        let error = failure(
+            "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths: { /a: { get: { responses: 7 } } }",
+        );
+        assert!(
+            error.starts_with("/paths/~1a/get/responses: not a valid OpenAPI 3.0 document"),
+            "{error}"
+        );
     }
 }

@@ -8,13 +8,14 @@
 //! operations plus one invocation of the facade's `operation!` macro per builder:
 //! data here, behaviour in the facade.
 
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 use syn::visit::Visit;
 
 use crate::normalize::page_data::{CursorIn, cursor_location};
+use crate::normalize::sensitive::REPLACEMENTS;
 use crate::normalize::walk::{METHODS, escape};
 
 /// One operation as the facade sees it.
@@ -36,12 +37,14 @@ pub struct Entry {
     pub pages: Option<(CursorIn, TokenStream, Ident)>,
 }
 
-/// All operations, plus the count of generated types.
+/// All operations, plus the generated types.
 pub struct Index {
     /// Operations in generation order.
     pub operations: Vec<Entry>,
     /// Number of items in the generated `types` module.
     pub types: usize,
+    /// Each `components.schemas` name with the Rust type generated for it.
+    pub components: Vec<(String, TokenStream)>,
 }
 
 impl Index {
@@ -51,27 +54,56 @@ impl Index {
         let builders = module(&file.items, "builder").map_or(&[][..], Vec::as_slice);
         let mut operations = Vec::new();
         for item in builders {
-            let syn::Item::Impl(block) = item else { continue };
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
             let Some(send) = block.items.iter().find_map(|item| match item {
                 syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
                 _ => None,
             }) else {
                 continue;
             };
-            let Some(name) = operation_id(send) else { continue };
-            let (Some(builder), Some(output)) = (self_ident(&block.self_ty), success_type(&send.sig.output)) else {
+            let Some(name) = operation_id(send) else {
                 continue;
             };
-            let Some((id, method, path)) = locate(doc, &name) else { continue };
+            let (Some(builder), Some(output)) =
+                (self_ident(&block.self_ty), success_type(&send.sig.output))
+            else {
+                continue;
+            };
+            let Some((id, method, path)) = locate(doc, &name) else {
+                continue;
+            };
             let at = format!("/paths/{}/{}", escape(&path), method.to_ascii_lowercase());
             let pages = cursor_location(doc, &at).and_then(|cursor| {
                 let (item, id) = page_item(types, &output)?;
                 Some((cursor, item, id))
             });
-            operations.push(Entry { id, name, method, path, builder, output, pages });
+            operations.push(Entry {
+                id,
+                name,
+                method,
+                path,
+                builder,
+                output,
+                pages,
+            });
         }
-        let types = types.iter().filter(|item| matches!(item, syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_))).count();
-        Index { operations, types }
+        let components = component_types(types, doc);
+        let types = types
+            .iter()
+            .filter(|item| {
+                matches!(
+                    item,
+                    syn::Item::Struct(_) | syn::Item::Enum(_) | syn::Item::Type(_)
+                )
+            })
+            .count();
+        Index {
+            operations,
+            types,
+            components,
+        }
     }
 
     /// The items appended to the generated file: the `OPERATIONS` table, then
@@ -93,18 +125,77 @@ impl Index {
             /// Every operation of `openapi.yaml`, in generation order (emitted by `cargo xtask codegen`).
             pub const OPERATIONS: [crate::operation::OperationMeta; #count] = [#(#metas),*];
         };
-        let mut items = vec![syn::parse2(table).expect("the operation table is a valid item")];
+        let schemas = self
+            .components
+            .iter()
+            .map(|(name, ty)| quote! { (#name, ::schemars::schema_for!(#ty)) });
+        let components = quote! {
+            /// The JSON Schema of the Rust type generated for each `components.schemas`
+            /// entry of `openapi.yaml`, by component name (emitted by `cargo xtask codegen`).
+            pub fn component_schemas() -> ::std::vec::Vec<(&'static str, ::schemars::Schema)> {
+                ::std::vec![#(#schemas),*]
+            }
+        };
+        let mut items = vec![
+            syn::parse2(table).expect("the operation table is a valid item"),
+            syn::parse2(components).expect("the component schema list is a valid item"),
+        ];
         for (index, entry) in self.operations.iter().enumerate() {
-            let Entry { builder, output, pages, .. } = entry;
+            let Entry {
+                builder,
+                output,
+                pages,
+                ..
+            } = entry;
             let pages = pages.as_ref().map(|(cursor, item, id)| {
-                let cursor = Ident::new(if *cursor == CursorIn::Body { "body" } else { "query" }, Span::call_site());
+                let cursor = Ident::new(
+                    if *cursor == CursorIn::Body {
+                        "body"
+                    } else {
+                        "query"
+                    },
+                    Span::call_site(),
+                );
                 quote! { , pages(#cursor, #item, #id) }
             });
-            let invocation = quote! { crate::operation::operation!(#index, #builder -> #output #pages); };
+            let invocation =
+                quote! { crate::operation::operation!(#index, #builder -> #output #pages); };
             items.push(syn::parse2(invocation).expect("an operation! invocation is a valid item"));
         }
         items
     }
+}
+
+/// The generated type of each component schema: typify names them in Pascal case;
+/// the sensitive-field components are replaced by the facade's types.
+fn component_types(types: &[syn::Item], doc: &Value) -> Vec<(String, TokenStream)> {
+    let defined: Vec<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let names = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| name);
+    names
+        .filter_map(|name| {
+            if let Some((_, rust)) = REPLACEMENTS.iter().find(|(schema, _)| schema == name) {
+                return Some((name.clone(), rust.parse().ok()?));
+            }
+            let ident = [name.clone(), name.to_upper_camel_case()]
+                .into_iter()
+                .find(|candidate| defined.contains(candidate))?;
+            let ident = Ident::new(&ident, Span::call_site());
+            Some((name.clone(), quote! { types::#ident }))
+        })
+        .collect()
 }
 
 fn module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a Vec<syn::Item>> {
@@ -123,18 +214,27 @@ fn self_ident(ty: &syn::Type) -> Option<Ident> {
 
 /// `Result<ResponseValue<T>, Error<E>>` → `T`.
 fn success_type(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
     let result = generic_arg(ty, 0)?;
     generic_arg(&result, 0)
 }
 
 fn generic_arg(ty: &syn::Type, index: usize) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else { return None };
-    args.args.iter().filter_map(|arg| match arg {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    }).nth(index)
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    args.args
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+        .nth(index)
 }
 
 /// The `operation_id: "…"` literal in the body of `send()`.
@@ -159,12 +259,16 @@ fn operation_id(send: &syn::ImplItemFn) -> Option<String> {
 /// The operationId, method and path template of the operation progenitor calls
 /// `name` (it snake-cases operationIds with `heck`, as this does).
 fn locate(doc: &Value, name: &str) -> Option<(String, String, String)> {
-    doc.get("paths")?.as_object()?.iter().find_map(|(path, item)| {
-        METHODS.iter().find_map(|method| {
-            let id = item.get(*method)?.get("operationId")?.as_str()?;
-            (id.to_snake_case() == name).then(|| (id.to_string(), method.to_ascii_uppercase(), path.clone()))
+    doc.get("paths")?
+        .as_object()?
+        .iter()
+        .find_map(|(path, item)| {
+            METHODS.iter().find_map(|method| {
+                let id = item.get(*method)?.get("operationId")?.as_str()?;
+                (id.to_snake_case() == name)
+                    .then(|| (id.to_string(), method.to_ascii_uppercase(), path.clone()))
+            })
         })
-    })
 }
 
 /// The item type `T` of the `data: Vec<T>` field of the page struct `output`,
@@ -177,9 +281,13 @@ fn page_item(types: &[syn::Item], output: &syn::Type) -> Option<(TokenStream, Id
             _ => None,
         })
     };
-    let data = fields_of(&self_ident(output)?)?.iter().find(|f| f.ident.as_ref().is_some_and(|i| i == "data"))?;
+    let data = fields_of(&self_ident(output)?)?
+        .iter()
+        .find(|f| f.ident.as_ref().is_some_and(|i| i == "data"))?;
     let item = generic_arg(&data.ty, 0)?;
-    let syn::Type::Path(path) = &item else { return None };
+    let syn::Type::Path(path) = &item else {
+        return None;
+    };
     // Types named without a path live in `types`; anything else is already absolute.
     if path.path.leading_colon.is_some() || path.path.segments.len() != 1 {
         return None;
@@ -188,17 +296,31 @@ fn page_item(types: &[syn::Item], output: &syn::Type) -> Option<(TokenStream, Id
     // reaches the inner struct's fields through `Deref`.
     let mut names = vec![path.path.segments[0].ident.clone()];
     while let Some(syn::Fields::Unnamed(inner)) = fields_of(names.last()?) {
-        let [field] = inner.unnamed.iter().collect::<Vec<_>>()[..] else { break };
+        let [field] = inner.unnamed.iter().collect::<Vec<_>>()[..] else {
+            break;
+        };
         let next = self_ident(&field.ty)?;
         if names.contains(&next) {
             break;
         }
         names.push(next);
     }
-    let wanted: Vec<String> =
-        std::iter::once("id".to_string()).chain(names.iter().map(|n| format!("{}_id", n.to_string().to_snake_case()))).collect();
+    let wanted: Vec<String> = std::iter::once("id".to_string())
+        .chain(
+            names
+                .iter()
+                .map(|n| format!("{}_id", n.to_string().to_snake_case())),
+        )
+        .collect();
     let fields = fields_of(names.last()?)?;
-    let id = wanted.iter().find_map(|w| fields.iter().find_map(|f| f.ident.as_ref().filter(|i| *i == w)))?.clone();
+    let id = wanted
+        .iter()
+        .find_map(|w| {
+            fields
+                .iter()
+                .find_map(|f| f.ident.as_ref().filter(|i| *i == w))
+        })?
+        .clone();
     Some((quote! { types::#item }, id))
 }
 
@@ -226,19 +348,45 @@ mod tests {
                 }
             }
         };
-        let doc = yaml("paths: { /things: { get: { operationId: listThings, parameters: [ { name: starting_after, in: query } ] } } }");
+        let doc = yaml(
+            "paths: { /things: { get: { operationId: listThings, parameters: [ { name: starting_after, in: query } ] } } }
+components: { schemas: { Thing: {}, Ssn: {}, Missing: {} } }",
+        );
         let index = Index::build(&file, &doc);
         assert_eq!(index.types, 3);
         let entry = &index.operations[0];
-        assert_eq!((entry.id.as_str(), entry.method.as_str(), entry.path.as_str()), ("listThings", "GET", "/things"));
+        assert_eq!(
+            (
+                entry.id.as_str(),
+                entry.method.as_str(),
+                entry.path.as_str()
+            ),
+            ("listThings", "GET", "/things")
+        );
         assert_eq!(entry.builder, "ListThings");
         let (cursor, item, id) = entry.pages.as_ref().unwrap();
         assert_eq!(*cursor, CursorIn::Query);
         assert_eq!(item.to_string(), "types :: Thing");
         assert_eq!(id, "thing_id");
-        let emitted: Vec<String> = index.items().iter().map(|item| item.to_token_stream().to_string()).collect();
+        let components: Vec<(String, String)> = index
+            .components
+            .iter()
+            .map(|(n, t)| (n.clone(), t.to_string()))
+            .collect();
         assert_eq!(
-            emitted[1],
+            components,
+            [
+                ("Thing".into(), "types :: Thing".into()),
+                ("Ssn".into(), "crate :: Ssn".into())
+            ]
+        );
+        let emitted: Vec<String> = index
+            .items()
+            .iter()
+            .map(|item| item.to_token_stream().to_string())
+            .collect();
+        assert_eq!(
+            emitted[2],
             "crate :: operation :: operation ! (0usize , ListThings -> types :: Page , pages (query , types :: Thing , thing_id)) ;"
         );
         assert!(emitted[0].contains("id : \"listThings\" , name : \"list_things\" , method : \"GET\" , path : \"/things\""), "{}", emitted[0]);

@@ -11,7 +11,10 @@ use std::path::PathBuf;
 
 /// The workspace root (the directory holding `openapi.yaml`).
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
 }
 
 /// Where the generated module is written, relative to the workspace root.

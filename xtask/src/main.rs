@@ -12,7 +12,12 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let check = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let check = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["codegen"] => false,
         ["codegen", "--check"] => true,
         _ => {
@@ -39,24 +44,42 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
 
     if check {
         let on_disk = std::fs::read_to_string(&target).ok();
-        return Ok(match drift::diagnose(on_disk.as_deref(), &generated.code, &spec.sha256, generate::PROGENITOR_VERSION) {
-            None => {
-                println!("{GENERATED} is up to date with openapi.yaml ({lines} lines, {:.2?}).", started.elapsed());
-                ExitCode::SUCCESS
-            }
-            Some(drift) => {
-                eprintln!("drift: {drift}.");
-                if let Some(on_disk) = on_disk {
-                    eprintln!("first differences:\n{}", drift::first_differences(&on_disk, &generated.code, 30));
+        return Ok(
+            match drift::diagnose(
+                on_disk.as_deref(),
+                &generated.code,
+                &spec.sha256,
+                generate::PROGENITOR_VERSION,
+            ) {
+                None => {
+                    println!(
+                        "{GENERATED} is up to date with openapi.yaml ({lines} lines, {:.2?}).",
+                        started.elapsed()
+                    );
+                    ExitCode::SUCCESS
                 }
-                eprintln!("fix: run `cargo xtask codegen` and commit {GENERATED}.");
-                ExitCode::FAILURE
-            }
-        });
+                Some(drift) => {
+                    eprintln!("drift: {drift}.");
+                    if let Some(on_disk) = on_disk {
+                        eprintln!(
+                            "first differences:\n{}",
+                            drift::first_differences(&on_disk, &generated.code, 30)
+                        );
+                    }
+                    eprintln!("fix: run `cargo xtask codegen` and commit {GENERATED}.");
+                    ExitCode::FAILURE
+                }
+            },
+        );
     }
 
-    std::fs::write(&target, &generated.code).map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
-    println!("generated {GENERATED} from openapi.yaml (sha256 {}…) with progenitor {}", &spec.sha256[..12], generate::PROGENITOR_VERSION);
+    std::fs::write(&target, &generated.code)
+        .map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
+    println!(
+        "generated {GENERATED} from openapi.yaml (sha256 {}…) with progenitor {}",
+        &spec.sha256[..12],
+        generate::PROGENITOR_VERSION
+    );
     println!("  operations generated: {}", generated.operations);
     println!("  types generated: {}", generated.types);
     println!("  lines: {lines}");

@@ -51,7 +51,10 @@ pub enum SpecError {
 
 /// Reads, parses and checks the spec at `path`.
 pub fn load(path: &Path) -> Result<Spec, SpecError> {
-    let bytes = std::fs::read(path).map_err(|source| SpecError::Read { path: path.into(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| SpecError::Read {
+        path: path.into(),
+        source,
+    })?;
     let doc = parse(path, &bytes)?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
     Ok(Spec { doc, sha256 })
@@ -61,25 +64,48 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Value, SpecError> {
     let doc: Value = serde_norway::from_slice(bytes).map_err(|error| SpecError::Yaml {
         path: path.into(),
-        location: error.location().map(|l| format!("{}:{}", l.line(), l.column())).unwrap_or_else(|| "?".into()),
+        location: error
+            .location()
+            .map(|l| format!("{}:{}", l.line(), l.column()))
+            .unwrap_or_else(|| "?".into()),
         message: error.to_string(),
     })?;
-    check(&doc).map_err(|(pointer, message)| SpecError::Structure { path: path.into(), pointer, message })?;
+    check(&doc).map_err(|(pointer, message)| SpecError::Structure {
+        path: path.into(),
+        pointer,
+        message,
+    })?;
     Ok(doc)
 }
 
 /// The structural checks, as `(pointer, message)`.
 fn check(doc: &Value) -> Result<(), (String, String)> {
     let Some(root) = doc.as_object() else {
-        return Err(("".into(), "the document must be a mapping (an OpenAPI object)".into()));
+        return Err((
+            "".into(),
+            "the document must be a mapping (an OpenAPI object)".into(),
+        ));
     };
     if !root.get("openapi").is_some_and(Value::is_string) {
-        return Err(("/openapi".into(), "missing the `openapi` version string".into()));
+        return Err((
+            "/openapi".into(),
+            "missing the `openapi` version string".into(),
+        ));
     }
     match root.get("paths") {
         Some(Value::Object(_)) => {}
-        Some(_) => return Err(("/paths".into(), "`paths` must be a mapping of path templates".into())),
-        None => return Err(("/paths".into(), "missing `paths`: there are no operations to generate".into())),
+        Some(_) => {
+            return Err((
+                "/paths".into(),
+                "`paths` must be a mapping of path templates".into(),
+            ));
+        }
+        None => {
+            return Err((
+                "/paths".into(),
+                "missing `paths`: there are no operations to generate".into(),
+            ));
+        }
     }
     check_refs(doc, doc, String::new())
 }
@@ -91,24 +117,35 @@ fn check_refs(doc: &Value, value: &Value, at: String) -> Result<(), (String, Str
             if let Some(Value::String(target)) = object.get("$ref") {
                 let pointer = format!("{at}/$ref");
                 let Some(local) = target.strip_prefix('#') else {
-                    return Err((pointer, format!("external reference `{target}` is not supported; inline it")));
+                    return Err((
+                        pointer,
+                        format!("external reference `{target}` is not supported; inline it"),
+                    ));
                 };
                 if doc.pointer(local).is_none() {
-                    return Err((pointer, format!("dangling reference: `{target}` does not exist")));
+                    return Err((
+                        pointer,
+                        format!("dangling reference: `{target}` does not exist"),
+                    ));
                 }
             }
             for (key, child) in object {
                 // Literal values may contain anything, including a key spelled `$ref`.
-                if matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-") {
+                if matches!(
+                    key.as_str(),
+                    "example" | "examples" | "default" | "enum" | "const"
+                ) || key.starts_with("x-")
+                {
                     continue;
                 }
                 check_refs(doc, child, format!("{at}/{}", escape(key)))?;
             }
             Ok(())
         }
-        Value::Array(items) => {
-            items.iter().enumerate().try_for_each(|(index, child)| check_refs(doc, child, format!("{at}/{index}")))
-        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(index, child)| check_refs(doc, child, format!("{at}/{index}"))),
         _ => Ok(()),
     }
 }
@@ -118,7 +155,9 @@ mod tests {
     use super::*;
 
     fn problem(text: &str) -> String {
-        parse(Path::new("openapi.yaml"), text.as_bytes()).unwrap_err().to_string()
+        parse(Path::new("openapi.yaml"), text.as_bytes())
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
@@ -130,7 +169,10 @@ mod tests {
 
     #[test]
     fn missing_paths_is_named() {
-        assert_eq!(problem("openapi: 3.1.0\ninfo: {}\n"), "openapi.yaml: /paths: missing `paths`: there are no operations to generate");
+        assert_eq!(
+            problem("openapi: 3.1.0\ninfo: {}\n"),
+            "openapi.yaml: /paths: missing `paths`: there are no operations to generate"
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
             changed.push(pointer.to_string());
         }
     });
-    Ok(changed.into_iter().map(|pointer| rewrite_at(doc, Kind::Const, &pointer, None)).collect())
+    Ok(changed
+        .into_iter()
+        .map(|pointer| rewrite_at(doc, Kind::Const, &pointer, None))
+        .collect())
 }
 
 #[cfg(test)]
@@ -26,7 +29,10 @@ mod tests {
     fn const_becomes_single_enum() {
         let mut doc = yaml("components: { schemas: { S: { type: string, const: REWARD } } }");
         let rewrites = rewrite(&mut doc).unwrap();
-        assert_eq!(doc["components"]["schemas"]["S"], yaml("{ type: string, enum: [REWARD] }"));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            yaml("{ type: string, enum: [REWARD] }")
+        );
         assert_eq!(rewrites[0].pointer, "/components/schemas/S");
     }
 

@@ -18,14 +18,23 @@ use super::{Error, Kind, Rewrite, rewrite_at};
 pub fn unify(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     let mut changed = Vec::new();
     let snapshot = doc.clone();
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else { return Ok(Vec::new()) };
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return Ok(Vec::new());
+    };
     for (path, item) in paths.iter_mut() {
         for method in METHODS {
-            let Some(Value::Object(operation)) = item.get_mut(method) else { continue };
-            let Some(Value::Object(responses)) = operation.get_mut("responses") else { continue };
+            let Some(Value::Object(operation)) = item.get_mut(method) else {
+                continue;
+            };
+            let Some(Value::Object(responses)) = operation.get_mut("responses") else {
+                continue;
+            };
             let has_success = responses.keys().any(|code| is_success(code));
-            let errors: Vec<String> =
-                responses.keys().filter(|code| !is_success(code) && (has_success || *code != "default")).cloned().collect();
+            let errors: Vec<String> = responses
+                .keys()
+                .filter(|code| !is_success(code) && (has_success || *code != "default"))
+                .cloned()
+                .collect();
             if errors.is_empty() {
                 continue;
             }
@@ -44,12 +53,17 @@ pub fn unify(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
             changed.push((pointer, errors.join(", ")));
         }
     }
-    Ok(changed.into_iter().map(|(pointer, codes)| rewrite_at(doc, Kind::ErrorResponses, &pointer, Some(codes))).collect())
+    Ok(changed
+        .into_iter()
+        .map(|(pointer, codes)| rewrite_at(doc, Kind::ErrorResponses, &pointer, Some(codes)))
+        .collect())
 }
 
 /// 2xx codes and ranges, and 101 (a protocol upgrade is how such operations succeed).
 fn is_success(code: &str) -> bool {
-    code.eq_ignore_ascii_case("2XX") || code == "101" || code.parse::<u16>().is_ok_and(|c| (200..300).contains(&c))
+    code.eq_ignore_ascii_case("2XX")
+        || code == "101"
+        || code.parse::<u16>().is_ok_and(|c| (200..300).contains(&c))
 }
 
 /// How the rustdoc names an error body: its schema's name, "inline body" or "no body".
@@ -58,7 +72,11 @@ fn body_name(doc: &Value, response: &Value) -> String {
         Some(reference) => super::walk::resolve(doc, reference).unwrap_or(response),
         None => response,
     };
-    let schema = response.get("content").and_then(Value::as_object).and_then(|c| c.values().next()).and_then(|m| m.get("schema"));
+    let schema = response
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.values().next())
+        .and_then(|m| m.get("schema"));
     match schema.and_then(|s| s.get("$ref")).and_then(Value::as_str) {
         Some(reference) => format!("({})", reference.rsplit('/').next().unwrap_or(reference)),
         None if schema.is_some() => "(inline body)".into(),
@@ -89,7 +107,14 @@ paths:
         );
         let rewrites = unify(&mut doc).unwrap();
         let operation = &doc["paths"]["/c/{id}/link"]["post"];
-        assert_eq!(operation["responses"].as_object().unwrap().keys().collect::<Vec<_>>(), ["200"]);
+        assert_eq!(
+            operation["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["200"]
+        );
         assert_eq!(
             operation["description"],
             "Links.\n\nDocumented error responses: `400` (Invalid), `409` (inline body), `4XX` (no body)."
@@ -110,13 +135,22 @@ paths:
         );
         let rewrites = unify(&mut doc).unwrap();
         assert_eq!(rewrites.len(), 1);
-        assert!(doc["paths"]["/a"]["get"]["responses"].get("default").is_none());
-        assert!(doc["paths"]["/b"]["get"]["responses"].get("default").is_some());
+        assert!(
+            doc["paths"]["/a"]["get"]["responses"]
+                .get("default")
+                .is_none()
+        );
+        assert!(
+            doc["paths"]["/b"]["get"]["responses"]
+                .get("default")
+                .is_some()
+        );
     }
 
     #[test]
     fn operations_without_errors_are_untouched() {
-        let text = "paths: { /a: { get: { operationId: a, responses: { '200': { description: ok } } } } }";
+        let text =
+            "paths: { /a: { get: { operationId: a, responses: { '200': { description: ok } } } } }";
         let mut doc = yaml(text);
         assert!(unify(&mut doc).unwrap().is_empty());
         assert_eq!(doc, yaml(text));
@@ -133,6 +167,9 @@ components:
 "##,
         );
         unify(&mut doc).unwrap();
-        assert_eq!(doc["paths"]["/a"]["get"]["description"], "Documented error responses: `404` (NotFoundError).");
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["description"],
+            "Documented error responses: `404` (NotFoundError)."
+        );
     }
 }

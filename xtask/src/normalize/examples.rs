@@ -13,13 +13,18 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
         if !matches!(schema.get("examples"), Some(Value::Array(_))) {
             return;
         }
-        let Some(Value::Array(examples)) = schema.remove("examples") else { return };
+        let Some(Value::Array(examples)) = schema.remove("examples") else {
+            return;
+        };
         if let Some(first) = examples.into_iter().next() {
             schema.entry("example").or_insert(first);
         }
         changed.push(pointer.to_string());
     });
-    Ok(changed.into_iter().map(|pointer| rewrite_at(doc, Kind::Examples, &pointer, None)).collect())
+    Ok(changed
+        .into_iter()
+        .map(|pointer| rewrite_at(doc, Kind::Examples, &pointer, None))
+        .collect())
 }
 
 #[cfg(test)]
@@ -31,7 +36,10 @@ mod tests {
     fn first_example_is_kept() {
         let mut doc = yaml("components: { schemas: { S: { type: string, examples: [a, b] } } }");
         let rewrites = rewrite(&mut doc).unwrap();
-        assert_eq!(doc["components"]["schemas"]["S"], yaml("{ type: string, example: a }"));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            yaml("{ type: string, example: a }")
+        );
         assert_eq!(rewrites.len(), 1);
     }
 

@@ -11,19 +11,39 @@ use super::{Error, Kind, Rewrite, rewrite_at};
 pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     let mut changed = Vec::new();
     each_schema(doc, &mut |pointer, schema| {
-        let lower = bound(schema, "exclusiveMinimum", "minimum", |exclusive, inclusive| exclusive >= inclusive);
-        let upper = bound(schema, "exclusiveMaximum", "maximum", |exclusive, inclusive| exclusive <= inclusive);
+        let lower = bound(
+            schema,
+            "exclusiveMinimum",
+            "minimum",
+            |exclusive, inclusive| exclusive >= inclusive,
+        );
+        let upper = bound(
+            schema,
+            "exclusiveMaximum",
+            "maximum",
+            |exclusive, inclusive| exclusive <= inclusive,
+        );
         if lower || upper {
             changed.push(pointer.to_string());
         }
     });
-    Ok(changed.into_iter().map(|pointer| rewrite_at(doc, Kind::ExclusiveBound, &pointer, None)).collect())
+    Ok(changed
+        .into_iter()
+        .map(|pointer| rewrite_at(doc, Kind::ExclusiveBound, &pointer, None))
+        .collect())
 }
 
 /// `stricter(exclusive, inclusive)` says whether the exclusive bound is at least as
 /// strict as an inclusive one already present.
-fn bound(schema: &mut Object, exclusive_key: &str, inclusive_key: &str, stricter: fn(f64, f64) -> bool) -> bool {
-    let Some(exclusive) = schema.get(exclusive_key).filter(|v| v.is_number()).cloned() else { return false };
+fn bound(
+    schema: &mut Object,
+    exclusive_key: &str,
+    inclusive_key: &str,
+    stricter: fn(f64, f64) -> bool,
+) -> bool {
+    let Some(exclusive) = schema.get(exclusive_key).filter(|v| v.is_number()).cloned() else {
+        return false;
+    };
     let keep_exclusive = match schema.get(inclusive_key).and_then(Value::as_f64) {
         Some(inclusive) => stricter(exclusive.as_f64().unwrap_or(f64::NAN), inclusive),
         None => true,
@@ -66,7 +86,10 @@ mod tests {
 
     #[test]
     fn the_stricter_of_two_bounds_wins() {
-        assert_eq!(one_schema("{ minimum: 5, exclusiveMinimum: 0 }"), yaml("{ minimum: 5 }"));
+        assert_eq!(
+            one_schema("{ minimum: 5, exclusiveMinimum: 0 }"),
+            yaml("{ minimum: 5 }")
+        );
         assert_eq!(
             one_schema("{ minimum: 0, exclusiveMinimum: 5 }"),
             yaml("{ minimum: 5, exclusiveMinimum: true }")
@@ -75,7 +98,8 @@ mod tests {
 
     #[test]
     fn boolean_form_is_already_30() {
-        let mut doc = yaml("components: { schemas: { S: { minimum: 0, exclusiveMinimum: true } } }");
+        let mut doc =
+            yaml("components: { schemas: { S: { minimum: 0, exclusiveMinimum: true } } }");
         assert!(rewrite(&mut doc).unwrap().is_empty());
     }
 }

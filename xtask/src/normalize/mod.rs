@@ -121,8 +121,18 @@ pub fn normalize(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
 }
 
 /// Builds a rewrite for `pointer`, naming its operation when it has one.
-pub(crate) fn rewrite_at(doc: &Value, kind: Kind, pointer: &str, detail: Option<String>) -> Rewrite {
-    Rewrite { kind, pointer: pointer.to_string(), operation: walk::operation_at(doc, pointer), detail }
+pub(crate) fn rewrite_at(
+    doc: &Value,
+    kind: Kind,
+    pointer: &str,
+    detail: Option<String>,
+) -> Rewrite {
+    Rewrite {
+        kind,
+        pointer: pointer.to_string(),
+        operation: walk::operation_at(doc, pointer),
+        detail,
+    }
 }
 
 /// The human summary of a normalization: one line per kind, with where.
@@ -138,8 +148,18 @@ impl fmt::Display for Summary<'_> {
             let places = places(&rewrites);
             let shown: Vec<&str> = places.iter().take(8).map(String::as_str).collect();
             let more = places.len().saturating_sub(shown.len());
-            let tail = if more > 0 { format!(", … {more} more") } else { String::new() };
-            writeln!(f, "  {}: {} ({}{tail})", kind.label(), count(kind, &rewrites, &places), shown.join(", "))?;
+            let tail = if more > 0 {
+                format!(", … {more} more")
+            } else {
+                String::new()
+            };
+            writeln!(
+                f,
+                "  {}: {} ({}{tail})",
+                kind.label(),
+                count(kind, &rewrites, &places),
+                shown.join(", ")
+            )?;
         }
         Ok(())
     }
@@ -180,7 +200,10 @@ fn short_pointer(pointer: &str) -> String {
                 .map(String::as_str)
                 .filter(|t| !matches!(*t, "properties" | "items" | "allOf" | "anyOf" | "oneOf"))
                 .collect();
-            std::iter::once(name.as_str()).chain(fields).collect::<Vec<_>>().join(".")
+            std::iter::once(name.as_str())
+                .chain(fields)
+                .collect::<Vec<_>>()
+                .join(".")
         }
         _ if pointer.is_empty() => "document".to_string(),
         _ => pointer.to_string(),
@@ -205,9 +228,24 @@ mod tests {
     #[test]
     fn summary_groups_by_kind_and_names_operations() {
         let rewrites = vec![
-            Rewrite { kind: Kind::ErrorResponses, pointer: "/paths/~1a/get".into(), operation: Some("getA".into()), detail: None },
-            Rewrite { kind: Kind::ErrorResponses, pointer: "/paths/~1b/get".into(), operation: Some("getB".into()), detail: None },
-            Rewrite { kind: Kind::RefSiblings, pointer: "/components/schemas/M/properties/address".into(), operation: None, detail: None },
+            Rewrite {
+                kind: Kind::ErrorResponses,
+                pointer: "/paths/~1a/get".into(),
+                operation: Some("getA".into()),
+                detail: None,
+            },
+            Rewrite {
+                kind: Kind::ErrorResponses,
+                pointer: "/paths/~1b/get".into(),
+                operation: Some("getB".into()),
+                detail: None,
+            },
+            Rewrite {
+                kind: Kind::RefSiblings,
+                pointer: "/components/schemas/M/properties/address".into(),
+                operation: None,
+                detail: None,
+            },
         ];
         let text = Summary(&rewrites).to_string();
         assert_eq!(
@@ -238,10 +276,21 @@ components:
     limit: { name: limit, in: query, schema: { type: integer, exclusiveMinimum: 0 } }
 "##,
         );
-        let kinds: Vec<Kind> = normalize(&mut doc).unwrap().into_iter().map(|r| r.kind).collect();
+        let kinds: Vec<Kind> = normalize(&mut doc)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.kind)
+            .collect();
         assert_eq!(
             kinds,
-            [Kind::Version, Kind::Webhooks, Kind::TypeArray, Kind::ExclusiveBound, Kind::RefSiblings, Kind::ErrorResponses]
+            [
+                Kind::Version,
+                Kind::Webhooks,
+                Kind::TypeArray,
+                Kind::ExclusiveBound,
+                Kind::RefSiblings,
+                Kind::ErrorResponses
+            ]
         );
         assert_eq!(doc["openapi"], "3.0.3");
     }

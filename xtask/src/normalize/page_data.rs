@@ -18,7 +18,9 @@ pub const CURSOR: &str = "starting_after";
 /// Marks `data` required in the response schema of every paginated operation.
 pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     let mut targets: Vec<String> = Vec::new();
-    let Some(Value::Object(paths)) = doc.get("paths") else { return Ok(Vec::new()) };
+    let Some(Value::Object(paths)) = doc.get("paths") else {
+        return Ok(Vec::new());
+    };
     for (path, item) in paths {
         for method in METHODS {
             let at = format!("/paths/{}/{method}", escape(path));
@@ -34,9 +36,15 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     }
     let mut rewrites = Vec::new();
     for pointer in targets {
-        let Some(Value::Object(schema)) = doc.pointer_mut(&pointer) else { continue };
-        let required = schema.entry("required").or_insert_with(|| Value::Array(Vec::new()));
-        let Value::Array(required) = required else { continue };
+        let Some(Value::Object(schema)) = doc.pointer_mut(&pointer) else {
+            continue;
+        };
+        let required = schema
+            .entry("required")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        let Value::Array(required) = required else {
+            continue;
+        };
         if !required.iter().any(|name| name == "data") {
             required.push(Value::from("data"));
             rewrites.push(rewrite_at(doc, Kind::PageData, &pointer, None));
@@ -64,30 +72,41 @@ pub fn cursor_location(doc: &Value, at: &str) -> Option<CursorIn> {
         return Some(CursorIn::Body);
     }
     let item = &at[..at.rfind('/').unwrap_or(0)];
-    let parameter = [format!("{item}/parameters"), format!("{at}/parameters")].into_iter().any(|list| {
-        let count = doc.pointer(&list).and_then(Value::as_array).map_or(0, Vec::len);
-        (0..count).any(|i| {
-            deref_pointer(doc, format!("{list}/{i}"))
-                .and_then(|p| doc.pointer(&p))
-                .is_some_and(|p| p.get("name") == Some(&Value::from(CURSOR)))
-        })
-    });
+    let parameter = [format!("{item}/parameters"), format!("{at}/parameters")]
+        .into_iter()
+        .any(|list| {
+            let count = doc
+                .pointer(&list)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            (0..count).any(|i| {
+                deref_pointer(doc, format!("{list}/{i}"))
+                    .and_then(|p| doc.pointer(&p))
+                    .is_some_and(|p| p.get("name") == Some(&Value::from(CURSOR)))
+            })
+        });
     parameter.then_some(CursorIn::Query)
 }
 
 /// Pointers of the (dereferenced) JSON schemas of the operation's 2xx responses.
 fn success_schemas(doc: &Value, at: &str) -> Vec<String> {
-    let Some(Value::Object(responses)) = doc.pointer(&format!("{at}/responses")) else { return Vec::new() };
+    let Some(Value::Object(responses)) = doc.pointer(&format!("{at}/responses")) else {
+        return Vec::new();
+    };
     responses
         .keys()
         .filter(|code| code.starts_with('2'))
         .filter_map(|code| deref_pointer(doc, format!("{at}/responses/{}", escape(code))))
-        .filter_map(|response| deref_pointer(doc, format!("{response}/content/application~1json/schema")))
+        .filter_map(|response| {
+            deref_pointer(doc, format!("{response}/content/application~1json/schema"))
+        })
         .collect()
 }
 
 fn is_page(doc: &Value, pointer: &str) -> bool {
-    let Some(schema) = doc.pointer(pointer) else { return false };
+    let Some(schema) = doc.pointer(pointer) else {
+        return false;
+    };
     let data_is_array = schema.pointer("/properties/data").is_some_and(|data| {
         let data = match data.get("$ref").and_then(Value::as_str) {
             Some(reference) => super::walk::resolve(doc, reference).unwrap_or(data),
@@ -121,7 +140,10 @@ components:
 "##
         ));
         let rewrites = rewrite(&mut doc).unwrap();
-        assert_eq!(doc["components"]["schemas"]["Page"]["required"], yaml("[data]"));
+        assert_eq!(
+            doc["components"]["schemas"]["Page"]["required"],
+            yaml("[data]")
+        );
         assert_eq!(rewrites.len(), 1);
         assert_eq!(rewrites[0].pointer, "/components/schemas/Page");
     }
@@ -139,13 +161,19 @@ paths:
 "#
         ));
         let rewrites = rewrite(&mut doc).unwrap();
-        assert_eq!(doc["paths"]["/c"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]["required"], yaml("[data]"));
+        assert_eq!(
+            doc["paths"]["/c"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["required"],
+            yaml("[data]")
+        );
         assert_eq!(rewrites[0].operation.as_deref(), Some("searchC"));
     }
 
     #[test]
     fn lists_without_a_cursor_are_left_alone() {
-        let text = format!("paths: {{ /c: {{ get: {{ responses: {{ '200': {{ content: {{ application/json: {{ schema: {PAGE} }} }} }} }} }} }} }}");
+        let text = format!(
+            "paths: {{ /c: {{ get: {{ responses: {{ '200': {{ content: {{ application/json: {{ schema: {PAGE} }} }} }} }} }} }} }}"
+        );
         let mut doc = yaml(&text);
         assert!(rewrite(&mut doc).unwrap().is_empty());
         assert_eq!(doc, yaml(&text));

@@ -20,7 +20,14 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     });
     Ok(changed
         .into_iter()
-        .map(|(pointer, dropped)| rewrite_at(doc, Kind::RefSiblings, &pointer, Some(format!("dropped: {dropped}"))))
+        .map(|(pointer, dropped)| {
+            rewrite_at(
+                doc,
+                Kind::RefSiblings,
+                &pointer,
+                Some(format!("dropped: {dropped}")),
+            )
+        })
         .collect())
 }
 
@@ -43,17 +50,28 @@ paths:
 "##,
         );
         let rewrites = rewrite(&mut doc).unwrap();
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0], yaml("$ref: '#/components/parameters/limitParam'"));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][0],
+            yaml("$ref: '#/components/parameters/limitParam'")
+        );
         assert_eq!(rewrites[0].operation.as_deref(), Some("getA"));
         assert_eq!(rewrites[0].detail.as_deref(), Some("dropped: name"));
     }
 
     #[test]
     fn schema_ref_with_type_becomes_bare() {
-        let mut doc = yaml("components: { schemas: { M: { properties: { address: { $ref: '#/components/schemas/A', type: object } } } } }");
+        let mut doc = yaml(
+            "components: { schemas: { M: { properties: { address: { $ref: '#/components/schemas/A', type: object } } } } }",
+        );
         let rewrites = rewrite(&mut doc).unwrap();
-        assert_eq!(doc["components"]["schemas"]["M"]["properties"]["address"], yaml("$ref: '#/components/schemas/A'"));
-        assert_eq!(rewrites[0].pointer, "/components/schemas/M/properties/address");
+        assert_eq!(
+            doc["components"]["schemas"]["M"]["properties"]["address"],
+            yaml("$ref: '#/components/schemas/A'")
+        );
+        assert_eq!(
+            rewrites[0].pointer,
+            "/components/schemas/M/properties/address"
+        );
     }
 
     #[test]

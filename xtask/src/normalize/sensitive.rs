@@ -47,13 +47,20 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     let mut changed = Vec::new();
     let mut used = Vec::new();
     each_schema(doc, &mut |pointer, schema| {
-        let Some(Value::Object(properties)) = schema.get_mut("properties") else { return };
+        let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+            return;
+        };
         for (property, target) in POLICY {
-            let Some(Value::Object(field)) = properties.get_mut(property) else { continue };
+            let Some(Value::Object(field)) = properties.get_mut(property) else {
+                continue;
+            };
             if field.get("type") != Some(&Value::from("string")) {
                 continue;
             }
-            *field = Map::from_iter([("$ref".to_string(), Value::from(format!("#/components/schemas/{target}")))]);
+            *field = Map::from_iter([(
+                "$ref".to_string(),
+                Value::from(format!("#/components/schemas/{target}")),
+            )]);
             changed.push((format!("{pointer}/properties/{property}"), target));
             if !used.contains(&target) {
                 used.push(target);
@@ -65,7 +72,14 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     }
     Ok(changed
         .into_iter()
-        .map(|(pointer, target)| rewrite_at(doc, Kind::SensitiveField, &pointer, Some(target.to_string())))
+        .map(|(pointer, target)| {
+            rewrite_at(
+                doc,
+                Kind::SensitiveField,
+                &pointer,
+                Some(target.to_string()),
+            )
+        })
         .collect())
 }
 
@@ -77,20 +91,29 @@ fn add_component(doc: &mut Value, name: &str) -> Result<(), Error> {
         Some(_) => {
             return Err(Error {
                 pointer,
-                message: format!("the spec defines `{name}`, the name the sensitive-field pass needs for its own type"),
+                message: format!(
+                    "the spec defines `{name}`, the name the sensitive-field pass needs for its own type"
+                ),
             });
         }
         None => {}
     }
-    let root = doc.as_object_mut().expect("an OpenAPI document is an object");
+    let root = doc
+        .as_object_mut()
+        .expect("an OpenAPI document is an object");
     let components = root.entry("components").or_insert_with(|| json!({}));
-    let schemas = components.as_object_mut().map(|c| c.entry("schemas").or_insert_with(|| json!({})));
+    let schemas = components
+        .as_object_mut()
+        .map(|c| c.entry("schemas").or_insert_with(|| json!({})));
     match schemas.and_then(Value::as_object_mut) {
         Some(schemas) => {
             schemas.insert(name.to_string(), wanted);
             Ok(())
         }
-        None => Err(Error { pointer: "/components/schemas".into(), message: "must be an object".into() }),
+        None => Err(Error {
+            pointer: "/components/schemas".into(),
+            message: "must be an object".into(),
+        }),
     }
 }
 
@@ -114,10 +137,17 @@ components:
 "#,
         );
         let rewrites = rewrite(&mut doc).unwrap();
-        let body = &doc["paths"]["/c"]["post"]["requestBody"]["content"]["application/json"]["schema"];
-        assert_eq!(body["properties"]["ssn"], yaml("$ref: '#/components/schemas/Ssn'"));
+        let body =
+            &doc["paths"]["/c"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(
+            body["properties"]["ssn"],
+            yaml("$ref: '#/components/schemas/Ssn'")
+        );
         assert_eq!(body["properties"]["name"], yaml("type: string"));
-        assert_eq!(doc["components"]["schemas"]["Session"]["properties"]["client_secret"], yaml("$ref: '#/components/schemas/SensitiveString'"));
+        assert_eq!(
+            doc["components"]["schemas"]["Session"]["properties"]["client_secret"],
+            yaml("$ref: '#/components/schemas/SensitiveString'")
+        );
         assert_eq!(doc["components"]["schemas"]["Ssn"]["pattern"], "^[0-9]{9}$");
         assert_eq!(rewrites.len(), 2);
         assert_eq!(rewrites[0].operation.as_deref(), Some("search"));
@@ -133,7 +163,9 @@ components:
 
     #[test]
     fn a_clashing_component_name_is_an_error() {
-        let mut doc = yaml("components: { schemas: { Ssn: { type: integer }, A: { properties: { ssn: { type: string } } } } }");
+        let mut doc = yaml(
+            "components: { schemas: { Ssn: { type: integer }, A: { properties: { ssn: { type: string } } } } }",
+        );
         let error = rewrite(&mut doc).unwrap_err();
         assert_eq!(error.pointer, "/components/schemas/Ssn");
     }

@@ -16,11 +16,16 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
             changed.push((pointer.to_string(), detail));
         }
     });
-    Ok(changed.into_iter().map(|(pointer, detail)| rewrite_at(doc, Kind::TypeArray, &pointer, Some(detail))).collect())
+    Ok(changed
+        .into_iter()
+        .map(|(pointer, detail)| rewrite_at(doc, Kind::TypeArray, &pointer, Some(detail)))
+        .collect())
 }
 
 fn type_array(schema: &mut Object) -> Option<String> {
-    let Some(Value::Array(types)) = schema.get("type") else { return None };
+    let Some(Value::Array(types)) = schema.get("type") else {
+        return None;
+    };
     let detail = format!("type: {}", Value::Array(types.clone()));
     let nullable = types.iter().any(|t| t == "null");
     let others: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
@@ -43,7 +48,9 @@ fn type_array(schema: &mut Object) -> Option<String> {
 
 fn null_branches(schema: &mut Object) -> Option<String> {
     for keyword in ["anyOf", "oneOf"] {
-        let Some(Value::Array(branches)) = schema.get_mut(keyword) else { continue };
+        let Some(Value::Array(branches)) = schema.get_mut(keyword) else {
+            continue;
+        };
         let before = branches.len();
         branches.retain(|branch| branch.get("type") != Some(&Value::from("null")));
         if branches.len() != before {
@@ -68,32 +75,48 @@ mod tests {
     #[test]
     fn type_and_null_becomes_nullable() {
         let (schema, rewrites) = one_schema("{ type: [string, 'null'], maxLength: 3 }");
-        assert_eq!(schema, yaml("{ type: string, maxLength: 3, nullable: true }"));
+        assert_eq!(
+            schema,
+            yaml("{ type: string, maxLength: 3, nullable: true }")
+        );
         assert_eq!(rewrites[0].pointer, "/components/schemas/S");
     }
 
     #[test]
     fn single_type_array_becomes_a_plain_type() {
-        assert_eq!(one_schema("{ type: [integer] }").0, yaml("{ type: integer }"));
+        assert_eq!(
+            one_schema("{ type: [integer] }").0,
+            yaml("{ type: integer }")
+        );
     }
 
     #[test]
     fn several_types_become_any_of() {
         let (schema, _) = one_schema("{ type: [string, integer, 'null'] }");
-        assert_eq!(schema, yaml("{ anyOf: [ { type: string }, { type: integer } ], nullable: true }"));
+        assert_eq!(
+            schema,
+            yaml("{ anyOf: [ { type: string }, { type: integer } ], nullable: true }")
+        );
     }
 
     #[test]
     fn null_branch_of_any_of_becomes_nullable() {
-        let (schema, rewrites) = one_schema("{ anyOf: [ { $ref: '#/components/schemas/T' }, { type: 'null' } ] }");
-        assert_eq!(schema, yaml("{ anyOf: [ { $ref: '#/components/schemas/T' } ], nullable: true }"));
+        let (schema, rewrites) =
+            one_schema("{ anyOf: [ { $ref: '#/components/schemas/T' }, { type: 'null' } ] }");
+        assert_eq!(
+            schema,
+            yaml("{ anyOf: [ { $ref: '#/components/schemas/T' } ], nullable: true }")
+        );
         assert_eq!(rewrites.len(), 1);
     }
 
     #[test]
     fn nested_property_is_found() {
         let (schema, _) = one_schema("{ properties: { a: { type: [number, 'null'] } } }");
-        assert_eq!(schema, yaml("{ properties: { a: { type: number, nullable: true } } }"));
+        assert_eq!(
+            schema,
+            yaml("{ properties: { a: { type: number, nullable: true } } }")
+        );
     }
 
     #[test]

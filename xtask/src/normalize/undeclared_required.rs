@@ -15,12 +15,19 @@ use super::{Error, Kind, Rewrite, rewrite_at};
 pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     let mut changed = Vec::new();
     each_schema(doc, &mut |pointer, schema| {
-        let Some(Value::Object(properties)) = schema.get("properties") else { return };
-        if schema.get("additionalProperties").is_some_and(|extra| *extra != Value::Bool(false)) {
+        let Some(Value::Object(properties)) = schema.get("properties") else {
+            return;
+        };
+        if schema
+            .get("additionalProperties")
+            .is_some_and(|extra| *extra != Value::Bool(false))
+        {
             return;
         }
         let declared: Vec<String> = properties.keys().cloned().collect();
-        let Some(Value::Array(required)) = schema.get_mut("required") else { return };
+        let Some(Value::Array(required)) = schema.get_mut("required") else {
+            return;
+        };
         let dropped: Vec<String> = required
             .iter()
             .filter_map(Value::as_str)
@@ -30,7 +37,10 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
         if dropped.is_empty() {
             return;
         }
-        required.retain(|name| name.as_str().is_some_and(|name| declared.iter().any(|d| d == name)));
+        required.retain(|name| {
+            name.as_str()
+                .is_some_and(|name| declared.iter().any(|d| d == name))
+        });
         if required.is_empty() {
             schema.remove("required");
         }
@@ -38,7 +48,14 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     });
     Ok(changed
         .into_iter()
-        .map(|(pointer, dropped)| rewrite_at(doc, Kind::UndeclaredRequired, &pointer, Some(format!("dropped: {dropped}"))))
+        .map(|(pointer, dropped)| {
+            rewrite_at(
+                doc,
+                Kind::UndeclaredRequired,
+                &pointer,
+                Some(format!("dropped: {dropped}")),
+            )
+        })
         .collect())
 }
 
@@ -49,15 +66,22 @@ mod tests {
 
     #[test]
     fn undeclared_required_name_is_dropped() {
-        let mut doc = yaml("components: { schemas: { R: { required: [orders], properties: { data: { type: array } } } } }");
+        let mut doc = yaml(
+            "components: { schemas: { R: { required: [orders], properties: { data: { type: array } } } } }",
+        );
         let rewrites = rewrite(&mut doc).unwrap();
-        assert_eq!(doc["components"]["schemas"]["R"], yaml("{ properties: { data: { type: array } } }"));
+        assert_eq!(
+            doc["components"]["schemas"]["R"],
+            yaml("{ properties: { data: { type: array } } }")
+        );
         assert_eq!(rewrites[0].detail.as_deref(), Some("dropped: orders"));
     }
 
     #[test]
     fn declared_names_stay() {
-        let mut doc = yaml("components: { schemas: { R: { required: [id, ghost], properties: { id: { type: string } } } } }");
+        let mut doc = yaml(
+            "components: { schemas: { R: { required: [id, ghost], properties: { id: { type: string } } } } }",
+        );
         rewrite(&mut doc).unwrap();
         assert_eq!(doc["components"]["schemas"]["R"]["required"], yaml("[id]"));
     }

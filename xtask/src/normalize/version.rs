@@ -6,7 +6,11 @@ use super::{Error, Kind, Rewrite, rewrite_at};
 
 /// Rewrites a 3.1.x version to 3.0.3; leaves 3.0.x alone; refuses anything else.
 pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
-    let version = doc.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
+    let version = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     if version.starts_with("3.0.") {
         return Ok(Vec::new());
     }
@@ -16,7 +20,12 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
             message: format!("unsupported OpenAPI version {version:?}: expected 3.0.x or 3.1.x"),
         });
     }
-    let mut rewrites = vec![rewrite_at(doc, Kind::Version, "/openapi", Some(format!("{version} → 3.0.3")))];
+    let mut rewrites = vec![rewrite_at(
+        doc,
+        Kind::Version,
+        "/openapi",
+        Some(format!("{version} → 3.0.3")),
+    )];
     doc["openapi"] = Value::from("3.0.3");
     // A 3.1-only top-level field that the 3.0 model has no place for.
     if let Some(root) = doc.as_object_mut()
@@ -39,7 +48,8 @@ mod tests {
 
     #[test]
     fn rewrites_31_to_303() {
-        let mut doc = yaml("openapi: 3.1.0\njsonSchemaDialect: https://json-schema.org/draft/2020-12/schema");
+        let mut doc =
+            yaml("openapi: 3.1.0\njsonSchemaDialect: https://json-schema.org/draft/2020-12/schema");
         let rewrites = rewrite(&mut doc).unwrap();
         assert_eq!(doc, yaml("openapi: 3.0.3"));
         assert_eq!(rewrites.len(), 2);
@@ -57,6 +67,9 @@ mod tests {
     fn refuses_other_versions() {
         let error = rewrite(&mut yaml("swagger: '2.0'")).unwrap_err();
         assert_eq!(error.pointer, "/openapi");
-        assert!(error.message.contains("unsupported OpenAPI version"), "{error}");
+        assert!(
+            error.message.contains("unsupported OpenAPI version"),
+            "{error}"
+        );
     }
 }

@@ -20,10 +20,18 @@ pub fn unescape(token: &str) -> String {
 }
 
 /// HTTP methods that may hold an operation in a path item.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Keywords whose value is a map from names to subschemas.
-const SCHEMA_MAPS: [&str; 5] = ["properties", "patternProperties", "dependentSchemas", "$defs", "definitions"];
+const SCHEMA_MAPS: [&str; 5] = [
+    "properties",
+    "patternProperties",
+    "dependentSchemas",
+    "$defs",
+    "definitions",
+];
 /// Keywords whose value is a list of subschemas.
 const SCHEMA_LISTS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value is a single subschema (booleans are skipped).
@@ -64,7 +72,9 @@ pub enum Slot {
 
 /// Calls `visit` on every schema and every referable object of the document.
 pub fn each_slot(doc: &mut Value, visit: &mut dyn FnMut(Slot, &str, &mut Object)) {
-    let Some(root) = doc.as_object_mut() else { return };
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
     for section in ["paths", "webhooks"] {
         if let Some(Value::Object(items)) = root.get_mut(section) {
             for (name, item) in items.iter_mut() {
@@ -72,9 +82,13 @@ pub fn each_slot(doc: &mut Value, visit: &mut dyn FnMut(Slot, &str, &mut Object)
             }
         }
     }
-    let Some(Value::Object(components)) = root.get_mut("components") else { return };
+    let Some(Value::Object(components)) = root.get_mut("components") else {
+        return;
+    };
     for (kind, entries) in components.iter_mut() {
-        let Value::Object(entries) = entries else { continue };
+        let Value::Object(entries) = entries else {
+            continue;
+        };
         for (name, entry) in entries.iter_mut() {
             let at = format!("/components/{}/{}", escape(kind), escape(name));
             match kind.as_str() {
@@ -95,7 +109,9 @@ fn path_item(item: &mut Value, at: &str, visit: &mut dyn FnMut(Slot, &str, &mut 
     visit(Slot::Referable, at, object);
     parameters(object, at, visit);
     for method in METHODS {
-        let Some(Value::Object(operation)) = object.get_mut(method) else { continue };
+        let Some(Value::Object(operation)) = object.get_mut(method) else {
+            continue;
+        };
         let at = format!("{at}/{method}");
         parameters(operation, &at, visit);
         if let Some(body) = operation.get_mut("requestBody") {
@@ -157,10 +173,16 @@ fn response(entry: &mut Value, at: &str, visit: &mut dyn FnMut(Slot, &str, &mut 
 }
 
 fn content(owner: &mut Object, at: &str, visit: &mut dyn FnMut(Slot, &str, &mut Object)) {
-    let Some(Value::Object(media_types)) = owner.get_mut("content") else { return };
+    let Some(Value::Object(media_types)) = owner.get_mut("content") else {
+        return;
+    };
     for (media_type, entry) in media_types.iter_mut() {
         if let Some(inner) = entry.get_mut("schema") {
-            schema(inner, &format!("{at}/content/{}/schema", escape(media_type)), visit);
+            schema(
+                inner,
+                &format!("{at}/content/{}/schema", escape(media_type)),
+                visit,
+            );
         }
     }
 }
@@ -171,7 +193,11 @@ fn schema(entry: &mut Value, at: &str, visit: &mut dyn FnMut(Slot, &str, &mut Ob
     for keyword in SCHEMA_MAPS {
         if let Some(Value::Object(children)) = object.get_mut(keyword) {
             for (name, child) in children.iter_mut() {
-                schema(child, &format!("{at}/{}/{}", escape(keyword), escape(name)), visit);
+                schema(
+                    child,
+                    &format!("{at}/{}/{}", escape(keyword), escape(name)),
+                    visit,
+                );
             }
         }
     }
@@ -218,11 +244,17 @@ pub fn deref_pointer(doc: &Value, mut pointer: String) -> Option<String> {
 pub fn operation_at(doc: &Value, pointer: &str) -> Option<String> {
     let tokens: Vec<&str> = pointer.split('/').collect();
     // ["", "paths"|"webhooks", path, method, ...]
-    if tokens.len() < 4 || !matches!(tokens[1], "paths" | "webhooks") || !METHODS.contains(&tokens[3]) {
+    if tokens.len() < 4
+        || !matches!(tokens[1], "paths" | "webhooks")
+        || !METHODS.contains(&tokens[3])
+    {
         return None;
     }
     let operation = format!("/{}/{}/{}", tokens[1], tokens[2], tokens[3]);
-    doc.pointer(&operation)?.get("operationId")?.as_str().map(str::to_string)
+    doc.pointer(&operation)?
+        .get("operationId")?
+        .as_str()
+        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -277,7 +309,10 @@ components:
     #[test]
     fn finds_the_operation_that_owns_a_pointer() {
         let doc = yaml("paths: { /a: { get: { operationId: listA } } }");
-        assert_eq!(operation_at(&doc, "/paths/~1a/get/parameters/0").as_deref(), Some("listA"));
+        assert_eq!(
+            operation_at(&doc, "/paths/~1a/get/parameters/0").as_deref(),
+            Some("listA")
+        );
         assert_eq!(operation_at(&doc, "/components/schemas/A"), None);
     }
 
@@ -293,7 +328,10 @@ components:
     D: { $ref: '#/components/schemas/C' }
 "##,
         );
-        assert_eq!(deref_pointer(&doc, "/components/schemas/A".into()).as_deref(), Some("/components/schemas/B"));
+        assert_eq!(
+            deref_pointer(&doc, "/components/schemas/A".into()).as_deref(),
+            Some("/components/schemas/B")
+        );
         assert_eq!(deref_pointer(&doc, "/components/schemas/C".into()), None);
     }
 }

@@ -10,7 +10,9 @@ use super::{Error, Kind, Rewrite};
 
 /// Removes `webhooks`, keeping every payload schema as a named component.
 pub fn set_aside(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
-    let Some(Value::Object(webhooks)) = doc.as_object_mut().and_then(|root| root.remove("webhooks")) else {
+    let Some(Value::Object(webhooks)) =
+        doc.as_object_mut().and_then(|root| root.remove("webhooks"))
+    else {
         return Ok(Vec::new());
     };
     let mut rewrites = Vec::new();
@@ -18,39 +20,70 @@ pub fn set_aside(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
         let pointer = format!("/webhooks/{}", escape(&name));
         let mut ids = Vec::new();
         for method in METHODS {
-            let Some(operation) = item.get(method) else { continue };
-            let id = operation.get("operationId").and_then(Value::as_str).unwrap_or(&name).to_string();
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or(&name)
+                .to_string();
             if let Some(Value::Object(media_types)) = operation.pointer("/requestBody/content") {
                 for (media_type, entry) in media_types {
-                    let Some(schema) = entry.get("schema") else { continue };
+                    let Some(schema) = entry.get("schema") else {
+                        continue;
+                    };
                     if schema.get("$ref").is_none() {
-                        let at = format!("{pointer}/{method}/requestBody/content/{}/schema", escape(media_type));
-                        keep_inline_schema(doc, &format!("{}Payload", pascal(&name)), schema.clone(), &at)?;
+                        let at = format!(
+                            "{pointer}/{method}/requestBody/content/{}/schema",
+                            escape(media_type)
+                        );
+                        keep_inline_schema(
+                            doc,
+                            &format!("{}Payload", pascal(&name)),
+                            schema.clone(),
+                            &at,
+                        )?;
                     }
                 }
             }
             ids.push(id);
         }
-        rewrites.push(Rewrite { kind: Kind::Webhooks, pointer, operation: None, detail: Some(ids.join(", ")) });
+        rewrites.push(Rewrite {
+            kind: Kind::Webhooks,
+            pointer,
+            operation: None,
+            detail: Some(ids.join(", ")),
+        });
     }
     Ok(rewrites)
 }
 
 fn keep_inline_schema(doc: &mut Value, name: &str, schema: Value, at: &str) -> Result<(), Error> {
-    let root = doc.as_object_mut().expect("an OpenAPI document is an object");
-    let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
+    let root = doc
+        .as_object_mut()
+        .expect("an OpenAPI document is an object");
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
     let schemas = components
         .as_object_mut()
-        .ok_or_else(|| Error { pointer: "/components".into(), message: "must be an object".into() })?
+        .ok_or_else(|| Error {
+            pointer: "/components".into(),
+            message: "must be an object".into(),
+        })?
         .entry("schemas")
         .or_insert_with(|| Value::Object(Map::new()));
-    let schemas = schemas
-        .as_object_mut()
-        .ok_or_else(|| Error { pointer: "/components/schemas".into(), message: "must be an object".into() })?;
+    let schemas = schemas.as_object_mut().ok_or_else(|| Error {
+        pointer: "/components/schemas".into(),
+        message: "must be an object".into(),
+    })?;
     if schemas.contains_key(name) {
         return Err(Error {
             pointer: at.to_string(),
-            message: format!("inline webhook payload would be kept as `{name}`, which components.schemas already defines"),
+            message: format!(
+                "inline webhook payload would be kept as `{name}`, which components.schemas already defines"
+            ),
         });
     }
     schemas.insert(name.to_string(), schema);
@@ -62,7 +95,12 @@ fn pascal(name: &str) -> String {
         .filter(|part| !part.is_empty())
         .map(|part| {
             let mut chars = part.chars();
-            chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect::<String>()
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase())
+                .into_iter()
+                .chain(chars)
+                .collect::<String>()
         })
         .collect()
 }
@@ -89,7 +127,10 @@ components: { schemas: { RewardPayload: { type: object } } }
         assert_eq!(rewrites.len(), 1);
         assert_eq!(rewrites[0].pointer, "/webhooks/Reward");
         assert_eq!(rewrites[0].detail.as_deref(), Some("hookReward"));
-        assert_eq!(doc["components"]["schemas"], yaml("RewardPayload: { type: object }"));
+        assert_eq!(
+            doc["components"]["schemas"],
+            yaml("RewardPayload: { type: object }")
+        );
     }
 
     #[test]
@@ -119,7 +160,10 @@ components: { schemas: { PingPayload: { type: string } } }
 "#,
         );
         let error = set_aside(&mut doc).unwrap_err();
-        assert_eq!(error.pointer, "/webhooks/Ping/post/requestBody/content/application~1json/schema");
+        assert_eq!(
+            error.pointer,
+            "/webhooks/Ping/post/requestBody/content/application~1json/schema"
+        );
     }
 
     #[test]

@@ -1,0 +1,112 @@
+//! Credentials, merchant key and user agent, byte for byte on the wire.
+
+use httpmock::prelude::*;
+use imprint::prelude::*;
+use imprint::types::SearchCustomersPostBody;
+use imprint::{AuthScheme, USER_AGENT};
+
+use crate::support::{BASIC, KEY, builder, client, customer_page};
+
+#[tokio::test]
+async fn basic_auth_is_the_key_and_an_empty_password() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v2/customers")
+                .header("authorization", BASIC)
+                .header("user-agent", USER_AGENT)
+                .header("content-type", "application/json")
+                .header("accept", "application/json")
+                .header_missing("x-imprint-merchant-key")
+                .json_body(serde_json::json!({ "limit": 10, "partner_customer_id": "P-1" }));
+            then.status(200).json_body(customer_page());
+        })
+        .await;
+    let body = SearchCustomersPostBody::builder().partner_customer_id("P-1".to_string());
+    let page = client(&server)
+        .search_customers_post()
+        .body(body)
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(page.data[0].first_name.as_deref(), Some("Ada"));
+    mock.assert_calls_async(1).await;
+    let version = USER_AGENT.strip_prefix("imprint-rust/").unwrap();
+    assert_eq!(
+        version
+            .split('.')
+            .filter(|part| part.parse::<u32>().is_ok())
+            .count(),
+        3,
+        "{USER_AGENT}"
+    );
+}
+
+#[tokio::test]
+async fn bearer_sends_the_key_as_token() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v2/customers/C1")
+                .header("authorization", format!("Bearer {KEY}"));
+            then.status(200)
+                .json_body(serde_json::json!({ "id": "C1" }));
+        })
+        .await;
+    let client = builder(&server)
+        .auth_scheme(AuthScheme::Bearer)
+        .build()
+        .unwrap();
+    let customer = client
+        .get_customer()
+        .customer_id("C1")
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(customer.id, "C1");
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn merchant_key_is_sent_only_when_set() {
+    let server = MockServer::start_async().await;
+    let with = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v2/customers/C1")
+                .header("x-imprint-merchant-key", "MERCHANT_ABC")
+                .header("authorization", BASIC);
+            then.status(200)
+                .json_body(serde_json::json!({ "id": "C1" }));
+        })
+        .await;
+    let without = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v2/customers/C2")
+                .header_missing("x-imprint-merchant-key");
+            then.status(200)
+                .json_body(serde_json::json!({ "id": "C2" }));
+        })
+        .await;
+    let merchant = builder(&server)
+        .merchant_key("MERCHANT_ABC")
+        .build()
+        .unwrap();
+    merchant
+        .get_customer()
+        .customer_id("C1")
+        .call()
+        .await
+        .unwrap();
+    client(&server)
+        .get_customer()
+        .customer_id("C2")
+        .call()
+        .await
+        .unwrap();
+    with.assert_calls_async(1).await;
+    without.assert_calls_async(1).await;
+}

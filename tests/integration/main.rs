@@ -1,0 +1,9 @@
+//! Integration tests: the SDK against real HTTP exchanges on localhost.
+
+mod auth;
+mod errors;
+mod fidelity;
+mod redaction;
+mod retries;
+mod support;
+mod validation;

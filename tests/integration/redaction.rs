@@ -1,0 +1,192 @@
+//! Secrets and PII never reach Debug, Display, error messages or traces.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use httpmock::prelude::*;
+use imprint::prelude::*;
+use imprint::types::{CustomerSession, Key, PaymentMethod};
+use imprint::{Error, Ssn};
+use serde_json::json;
+use tracing_subscriber::fmt::format::FmtSpan;
+
+use crate::support::{BASIC, KEY, client};
+
+const SSN: &str = "123-45-6789";
+const SSN_DIGITS: &str = "123456789";
+const CLIENT_SECRET: &str = "cs_live_QzMyNzg4QzgtNEUwOS00QkU4";
+const PAN: &str = "5105105105105100";
+const TOKEN: &str = "tok_live_8f2b1c";
+const NEW_KEY: &str = "sk_live_created_7731";
+
+/// Everything any tracing event or span on this thread writes, at TRACE level,
+/// from every crate (the SDK, reqwest, hyper).
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
+fn assert_clean(what: &str, text: &str) {
+    for secret in [
+        KEY,
+        &BASIC[6..],
+        SSN,
+        SSN_DIGITS,
+        CLIENT_SECRET,
+        PAN,
+        TOKEN,
+        NEW_KEY,
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{what} contains a secret ({secret}):\n{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn nothing_secret_in_debug_errors_or_traces_of_a_failing_search() {
+    let (logs, _guard) = capture();
+    let server = MockServer::start_async().await;
+    let failing = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v2/customers").json_body_includes(format!(r#"{{"ssn":"{SSN_DIGITS}"}}"#));
+            then.status(500).json_body(json!({
+                "error": { "type": "INTERNAL_ERROR", "message": format!("lookup failed for ssn {SSN_DIGITS}") },
+                "client_secret": CLIENT_SECRET
+            }));
+        })
+        .await;
+    let client = client(&server);
+    let ssn = Ssn::new(SSN).unwrap();
+    let request = client.search_customers_post().body_map(|b| b.ssn(ssn));
+    let request_debug = format!("{request:?}");
+    assert!(request_debug.contains("Ssn([redacted])"), "{request_debug}");
+
+    let error = request.call().await.unwrap_err();
+    failing.assert_calls_async(3).await;
+    let Error::Api(api) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(
+        String::from_utf8_lossy(api.body()).contains(SSN_DIGITS),
+        "the raw body stays reachable"
+    );
+
+    assert_clean("client Debug", &format!("{client:?}"));
+    assert_clean("request Debug", &request_debug);
+    assert_clean("error Display", &format!("{error} / {error:#}"));
+    assert_clean("error Debug", &format!("{error:?} / {error:#?}"));
+    let traces = logs.text();
+    assert!(
+        traces.contains("imprint.request"),
+        "the request span was recorded:\n{traces}"
+    );
+    assert_clean("traces", &traces);
+}
+
+#[test]
+fn sensitive_response_fields_are_redacted_in_debug() {
+    let session: CustomerSession = serde_json::from_value(json!({
+        "id": "cs_1", "client_secret": CLIENT_SECRET, "expires_at": "2025-02-13T19:08:07.000Z"
+    }))
+    .unwrap();
+    let method: PaymentMethod = serde_json::from_value(json!({
+        "id": "pm_1", "type": "CARD", "customer_id": "C1", "created_at": "2025-02-13T19:08:07.000Z", "status": "ACTIVE", "metadata": {},
+        "card": {
+            "last4": "5100", "brand": "MASTERCARD",
+            "pci_details": { "pan": PAN, "cvv": "4321", "exp_month": "06", "exp_year": "27" },
+            "tokens": [{ "type": "ADYEN", "token": TOKEN, "created_at": "2025-02-13T19:08:07.000Z", "updated_at": "2025-02-13T19:08:07.000Z" }]
+        }
+    }))
+    .unwrap();
+    let key: Key =
+        serde_json::from_value(json!({ "key": NEW_KEY, "created_at": "2025-02-13T19:08:07.000Z" }))
+            .unwrap();
+    for (what, text) in [
+        ("session", format!("{session:?}")),
+        ("payment method", format!("{method:?}")),
+        ("key", format!("{key:?}")),
+    ] {
+        assert_clean(what, &text);
+        assert!(text.contains("[redacted]"), "{what}: {text}");
+    }
+    assert!(!format!("{method:?}").contains("4321"));
+    // Serialization still carries the real values.
+    assert_eq!(
+        serde_json::to_value(&session).unwrap()["client_secret"],
+        CLIENT_SECRET
+    );
+    assert_eq!(
+        serde_json::to_value(&method).unwrap()["card"]["pci_details"]["pan"],
+        PAN
+    );
+}
+
+#[tokio::test]
+async fn spans_carry_the_template_not_the_values() {
+    let (logs, _guard) = capture();
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v2/customers/CUST-PII-77/rewards")
+                .query_param("starting_after", "RW-PII-99");
+            then.status(200)
+                .json_body(json!({ "data": [], "has_more": false }));
+        })
+        .await;
+    client(&server)
+        .get_rewards()
+        .customer_id("CUST-PII-77")
+        .starting_after("RW-PII-99")
+        .call()
+        .await
+        .unwrap();
+    let traces = logs.text();
+    let close = traces
+        .lines()
+        .find(|l| l.contains("imprint.request") && l.contains("close"))
+        .unwrap_or_else(|| panic!("{traces}"));
+    for field in [
+        "operation=\"getRewards\"",
+        "method=GET",
+        "path=\"/v2/customers/{customer_id}/rewards\"",
+        "attempt=1",
+        "status=200",
+        "elapsed_ms=",
+    ] {
+        assert!(close.contains(field), "missing {field} in {close}");
+    }
+    assert!(
+        !traces.contains("CUST-PII-77") && !traces.contains("RW-PII-99"),
+        "{traces}"
+    );
+}
