@@ -96,21 +96,41 @@ pub trait Operation<'a>: Sized + Send + 'a {
     fn call_with_response(
         self,
     ) -> impl Future<Output = Result<ResponseValue<Self::Output>, Error>> + Send + 'a {
-        async move {
-            let record = Arc::new(CallRecord::default());
-            let result = CALL.scope(Arc::clone(&record), self.send_raw()).await;
-            match result {
-                Ok(value) => Ok(value),
-                Err(error) => Error::from_progenitor(error, Self::META, record.attempts()).await,
-            }
-        }
+        run(self, CallRecord::default())
     }
 }
 
-/// What the request hook learned during one [`Operation::call`].
+/// Sends `operation` with its HTTP exchange in a task of its own, so it makes
+/// progress while the caller does not poll (pagination read-ahead). Dropping the
+/// returned future aborts that task.
+pub(crate) fn call_in_background<'a, O: Operation<'a>>(
+    operation: O,
+) -> impl Future<Output = Result<O::Output, Error>> + Send + 'a {
+    let record = CallRecord {
+        background: true,
+        ..CallRecord::default()
+    };
+    async move { run(operation, record).await.map(ResponseValue::into_inner) }
+}
+
+async fn run<'a, O: Operation<'a>>(
+    operation: O,
+    record: CallRecord,
+) -> Result<ResponseValue<O::Output>, Error> {
+    let record = Arc::new(record);
+    let result = CALL.scope(Arc::clone(&record), operation.send_raw()).await;
+    match result {
+        Ok(value) => Ok(value),
+        Err(error) => Error::from_progenitor(error, O::META, record.attempts()).await,
+    }
+}
+
+/// What one [`Operation::call`] tells the request hook, and what the hook
+/// reports back.
 #[derive(Default)]
 pub(crate) struct CallRecord {
     attempts: AtomicU32,
+    background: bool,
 }
 
 impl CallRecord {
@@ -121,6 +141,22 @@ impl CallRecord {
     /// Notes the attempt in progress, when running inside [`Operation::call`].
     pub(crate) fn note_attempt(attempt: u32) {
         let _ = CALL.try_with(|record| record.attempts.store(attempt, Ordering::Relaxed));
+    }
+
+    /// The record of the call in progress, if it asked for a background exchange.
+    pub(crate) fn background() -> Option<Arc<CallRecord>> {
+        CALL.try_with(|record| record.background.then(|| Arc::clone(record)))
+            .ok()
+            .flatten()
+    }
+
+    /// Runs `future` with `record` as the call in progress (a spawned task does
+    /// not inherit it).
+    pub(crate) fn scope<F: Future>(
+        record: Arc<CallRecord>,
+        future: F,
+    ) -> impl Future<Output = F::Output> {
+        CALL.scope(record, future)
     }
 }
 

@@ -24,15 +24,15 @@
 //! next page is requested only when the consumer has taken every item of the
 //! current one. With `limit = 2`, `stream().take(3)` sends exactly two requests.
 //!
-//! [`Paginator::read_ahead`] requests page *n + 1* as soon as page *n* arrives, so
-//! the server works while the consumer does: at most one page ahead, so memory
-//! stays bounded by two pages. It is **off by default** because it spends one
+//! [`Paginator::read_ahead`] requests page *n + 1* as soon as page *n* arrives, in
+//! a task of its own, so the server works while the consumer does: at most one
+//! page ahead, so memory stays bounded by two pages. It is **off by default** because it spends one
 //! request that a consumer who stops early never needed (`take(3)` above sends
 //! three), and Imprint documents no rate limits to spend it against; turn it on
 //! when the consumer does real work per page.
 //!
 //! Dropping a stream drops the request in flight with it (reqwest cancels it);
-//! the paginator never spawns a task.
+//! a read-ahead task is aborted with it, so nothing keeps running.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -206,7 +206,9 @@ impl<'a, B: Paginated<'a>> Unpin for Pages<'a, B> {}
 impl<'a, B: Paginated<'a>> Unpin for Items<'a, B> {}
 
 impl<'a, B: Paginated<'a>> Pages<'a, B> {
-    fn fetch(&self) -> Fetch<'a, B::Output> {
+    /// The request for the next page; `background` gives its exchange a task of
+    /// its own (read-ahead).
+    fn fetch(&self, background: bool) -> Fetch<'a, B::Output> {
         let limit = match (self.page_size, self.remaining) {
             // Never ask for more than the cap still wants.
             (Some(size), Some(left)) => {
@@ -215,7 +217,11 @@ impl<'a, B: Paginated<'a>> Pages<'a, B> {
             (size, _) => size,
         };
         let request = self.request.clone().with_page(limit, self.cursor.clone());
-        Box::pin(request.call())
+        if background {
+            Box::pin(crate::operation::call_in_background(request))
+        } else {
+            Box::pin(request.call())
+        }
     }
 
     /// Checks a page against the previous cursor and decides what comes next.
@@ -254,7 +260,7 @@ impl<'a, B: Paginated<'a>> Stream for Pages<'a, B> {
             if this.done {
                 return Poll::Ready(None);
             }
-            this.current = Some(this.ahead.take().unwrap_or_else(|| this.fetch()));
+            this.current = Some(this.ahead.take().unwrap_or_else(|| this.fetch(false)));
         }
         let fetch = this.current.as_mut().expect("a fetch is in flight");
         let result = futures::ready!(fetch.as_mut().poll(cx));
@@ -267,26 +273,15 @@ impl<'a, B: Paginated<'a>> Stream for Pages<'a, B> {
             }
         };
         if this.read_ahead && !this.done {
-            let mut next = this.fetch();
-            // Poll once now so the request goes out while the caller works.
+            // The first poll builds the request and hands the exchange to its
+            // own task, which goes on while the caller works on this page.
+            let mut next = this.fetch(true);
             if let Poll::Ready(result) = next.as_mut().poll(cx) {
                 next = Box::pin(futures::future::ready(result));
             }
             this.ahead = Some(next);
         }
         Poll::Ready(Some(Ok(page)))
-    }
-}
-
-impl<'a, B: Paginated<'a>> Pages<'a, B> {
-    /// Drives a read-ahead request that is waiting while the caller consumes
-    /// buffered items, so its response is read off the connection meanwhile.
-    fn drive_ahead(&mut self, cx: &mut Context<'_>) {
-        if let Some(ahead) = self.ahead.as_mut()
-            && let Poll::Ready(result) = ahead.as_mut().poll(cx)
-        {
-            self.ahead = Some(Box::pin(futures::future::ready(result)));
-        }
     }
 }
 
@@ -308,7 +303,6 @@ impl<'a, B: Paginated<'a>> Stream for Items<'a, B> {
                 return Poll::Ready(None);
             }
             if let Some(item) = this.buffer.pop_front() {
-                this.pages.drive_ahead(cx);
                 if let Some(left) = &mut this.remaining {
                     *left -= 1;
                 }

@@ -3,6 +3,7 @@
 mod auth;
 mod errors;
 mod fidelity;
+mod pagination;
 mod redaction;
 mod retries;
 mod support;

@@ -1,16 +1,12 @@
 //! Secrets and PII never reach Debug, Display, error messages or traces.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use httpmock::prelude::*;
 use imprint::prelude::*;
 use imprint::types::{CustomerSession, Key, PaymentMethod};
 use imprint::{Error, Ssn};
 use serde_json::json;
-use tracing_subscriber::fmt::format::FmtSpan;
 
-use crate::support::{BASIC, KEY, client};
+use crate::support::{BASIC, KEY, capture, client};
 
 const SSN: &str = "123-45-6789";
 const SSN_DIGITS: &str = "123456789";
@@ -18,40 +14,6 @@ const CLIENT_SECRET: &str = "cs_live_QzMyNzg4QzgtNEUwOS00QkU4";
 const PAN: &str = "5105105105105100";
 const TOKEN: &str = "tok_live_8f2b1c";
 const NEW_KEY: &str = "sk_live_created_7731";
-
-/// Everything any tracing event or span on this thread writes, at TRACE level,
-/// from every crate (the SDK, reqwest, hyper).
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || sink.clone())
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
-}
 
 fn assert_clean(what: &str, text: &str) {
     for secret in [
@@ -73,7 +35,7 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn nothing_secret_in_debug_errors_or_traces_of_a_failing_search() {
-    let (logs, _guard) = capture();
+    let logs = capture();
     let server = MockServer::start_async().await;
     let failing = server
         .mock_async(|when, then| {
@@ -152,7 +114,7 @@ fn sensitive_response_fields_are_redacted_in_debug() {
 
 #[tokio::test]
 async fn spans_carry_the_template_not_the_values() {
-    let (logs, _guard) = capture();
+    let logs = capture();
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {

@@ -1,9 +1,11 @@
 //! Shared helpers: a client pointed at a mock server, sample bodies.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use httpmock::MockServer;
 use imprint::{Client, RetryPolicy};
+use tracing_subscriber::Layer;
 
 /// The API key every test client uses.
 pub const KEY: &str = "test_key_4f9a";
@@ -35,4 +37,72 @@ pub fn customer_page() -> serde_json::Value {
         "has_more": false,
         "total": 1
     })
+}
+
+/// Tracing output of the current thread, at TRACE level from every crate (the
+/// SDK, reqwest, hyper), while the value lives.
+///
+/// One global subscriber serves every test; its writer and filter look at a
+/// thread-local buffer, so parallel tests neither see each other's output nor
+/// race on tracing's per-callsite interest cache (which thread-local default
+/// subscribers do).
+pub fn capture() -> Capture {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        use tracing_subscriber::layer::SubscriberExt;
+        let layer = tracing_subscriber::fmt::layer()
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_ansi(false)
+            .with_writer(|| ThreadWriter)
+            // Decided per event, never cached per callsite: whether this thread captures.
+            .with_filter(
+                tracing_subscriber::filter::DynFilterFn::new(|_, _| {
+                    BUFFER.with(|b| b.borrow().is_some())
+                })
+                .with_callsite_filter(|_| tracing::subscriber::Interest::sometimes()),
+            );
+        let subscriber = tracing_subscriber::registry().with(layer);
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("one global subscriber for the tests");
+    });
+    let buffer = Arc::new(Mutex::new(Vec::new()));
+    BUFFER.with(|b| *b.borrow_mut() = Some(Arc::clone(&buffer)));
+    Capture(buffer)
+}
+
+thread_local! {
+    static BUFFER: std::cell::RefCell<Option<Arc<Mutex<Vec<u8>>>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Captured tracing output; capture stops when dropped.
+pub struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Capture {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        BUFFER.with(|b| *b.borrow_mut() = None);
+    }
+}
+
+struct ThreadWriter;
+
+impl std::io::Write for ThreadWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        BUFFER.with(|b| {
+            if let Some(buffer) = b.borrow().as_ref() {
+                buffer.lock().unwrap().extend_from_slice(bytes);
+            }
+        });
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
