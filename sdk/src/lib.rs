@@ -12,6 +12,7 @@ mod redact;
 pub mod retry;
 mod sensitive;
 mod validate;
+pub mod webhook;
 
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, unused_imports)]

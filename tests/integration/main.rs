@@ -8,3 +8,4 @@ mod redaction;
 mod retries;
 mod support;
 mod validation;
+mod webhooks;
