@@ -317,6 +317,11 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
+    }
+
     /// The request settings this client was built with.
     pub fn config(&self) -> &Config {
         &self.inner

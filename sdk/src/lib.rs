@@ -6,6 +6,8 @@ mod client;
 mod config;
 mod error;
 mod hooks;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod operation;
 pub mod pagination;
 mod redact;

@@ -2,6 +2,7 @@
 
 mod auth;
 mod errors;
+mod fake_server;
 mod fidelity;
 mod pagination;
 mod redaction;

@@ -1,0 +1,182 @@
+//! The fake server's synthetic customers.
+//!
+//! Record *i* is a pure function of the seed and *i*, so the server stores
+//! nothing: a million customers cost no memory, and a cursor (an `id`) carries
+//! its own position. Names are combinations of common words, SSNs start with 9
+//! (a range never issued as an SSN), phones use the fictional 555 exchange and
+//! emails `example.com`: no record describes a real person.
+
+use serde_json::json;
+
+use crate::Ssn;
+use crate::generated::types::Customer;
+
+const FIRST: [&str; 24] = [
+    "Ada", "Bram", "Cleo", "Dario", "Edda", "Faye", "Gus", "Hana", "Ivo", "Juno", "Kai", "Lina",
+    "Milo", "Nia", "Otto", "Pia", "Quin", "Rosa", "Sami", "Tove", "Uma", "Vito", "Wren", "Yara",
+];
+const LAST: [&str; 24] = [
+    "Alder", "Birch", "Cedar", "Dune", "Ember", "Fjord", "Grove", "Heath", "Inlet", "Juniper",
+    "Kestrel", "Lark", "Moss", "Nettle", "Oak", "Pebble", "Quarry", "Reed", "Sorrel", "Thistle",
+    "Umber", "Vale", "Willow", "Yarrow",
+];
+const CITIES: [(&str, &str, &str); 6] = [
+    ("Springfield", "IL", "62701"),
+    ("Riverton", "WY", "82501"),
+    ("Fairview", "OR", "97024"),
+    ("Greenville", "SC", "29601"),
+    ("Madison", "WI", "53703"),
+    ("Salem", "MA", "01970"),
+];
+const STREETS: [&str; 6] = [
+    "Maple Ave",
+    "Elm St",
+    "Lakeview Dr",
+    "Hillcrest Rd",
+    "Sunset Blvd",
+    "Orchard Ln",
+];
+
+/// One synthetic customer and the full SSN the server matches searches against
+/// (responses carry only `ssn4`).
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// The customer as the API returns it.
+    pub customer: Customer,
+    /// The full (synthetic) SSN.
+    pub ssn: Ssn,
+}
+
+/// A small deterministic generator (SplitMix64), seeded per record.
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// The `id` of record `index`: UUID-shaped, its last group the index itself
+/// (so a cursor finds its place without a lookup).
+pub fn id(seed: u64, index: usize) -> String {
+    let mut mix = Mix(seed ^ 0xC0FF_EE00 ^ (index as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let tag = mix.next();
+    format!(
+        "{:08X}-{:04X}-4{:03X}-A{:03X}-{:012X}",
+        (tag >> 32) as u32,
+        (tag >> 16) as u16,
+        tag as u16 & 0xFFF,
+        (tag >> 4) as u16 & 0xFFF,
+        index
+    )
+}
+
+/// The index an `id` of this seed stands for.
+pub fn index_of(seed: u64, id: &str) -> Option<usize> {
+    let index = usize::from_str_radix(id.rsplit('-').next()?, 16).ok()?;
+    (self::id(seed, index) == id).then_some(index)
+}
+
+/// Record `index` of the data set `seed`.
+pub fn record(seed: u64, index: usize) -> Record {
+    let mut mix = Mix(seed.wrapping_mul(31).wrapping_add(index as u64));
+    let first = FIRST[mix.below(FIRST.len() as u64) as usize];
+    let last = LAST[mix.below(LAST.len() as u64) as usize];
+    let (city, state, zip) = CITIES[mix.below(CITIES.len() as u64) as usize];
+    let street = STREETS[mix.below(STREETS.len() as u64) as usize];
+    let ssn = format!(
+        "9{:02}{:02}{:04}",
+        mix.below(100),
+        1 + mix.below(99),
+        mix.below(10_000)
+    );
+    let (year, month, day) = (1950 + mix.below(55), 1 + mix.below(12), 1 + mix.below(28));
+    let status = if mix.below(10) == 0 { "CLOSED" } else { "OPEN" };
+    let created = 1_739_473_687 + index as u64 * 3_600;
+    let timestamp = chrono::DateTime::from_timestamp(created as i64, 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let customer = json!({
+        "id": id(seed, index),
+        "email": format!("{}.{}{index}@example.com", first.to_lowercase(), last.to_lowercase()),
+        "phone": format!("+1555{:07}", mix.below(10_000_000)),
+        "statuses": { "Imprint Card": status },
+        "first_name": first,
+        "last_name": last,
+        "preferred_language": "en",
+        "ssn4": &ssn[5..],
+        "date_of_birth": { "year": year, "month": month, "day": day },
+        "address": {
+            "street_line1": format!("{} {street}", 1 + mix.below(9_999)),
+            "city": city, "state": state, "postal_code": zip, "country": "USA"
+        },
+        "partner_customer_id": format!("PARTNER_{index:05}"),
+        "metadata": { "segment": if index.is_multiple_of(3) { "loyalty" } else { "standard" } },
+        "created_at": timestamp,
+        "updated_at": timestamp,
+    });
+    Record {
+        customer: serde_json::from_value(customer)
+            .expect("a synthetic customer fits the generated Customer type"),
+        ssn: Ssn::new(&ssn).expect("synthetic SSNs have nine digits"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_deterministic_and_ids_carry_their_index() {
+        let a = record(7, 41);
+        let b = record(7, 41);
+        assert_eq!(
+            serde_json::to_value(&a.customer).unwrap(),
+            serde_json::to_value(&b.customer).unwrap()
+        );
+        assert_eq!(a.ssn, b.ssn);
+        assert_eq!(index_of(7, &a.customer.id), Some(41));
+        assert_eq!(
+            index_of(8, &a.customer.id),
+            None,
+            "an id of another data set is no cursor here"
+        );
+        assert_eq!(index_of(7, "nonsense"), None);
+    }
+
+    #[test]
+    fn synthetic_people_are_visibly_synthetic() {
+        for index in 0..200 {
+            let record = record(1, index);
+            assert!(record.ssn.expose_secret().starts_with('9'));
+            assert_eq!(
+                record.customer.ssn4.as_deref(),
+                Some(&record.ssn.expose_secret()[5..])
+            );
+            assert!(
+                record
+                    .customer
+                    .email
+                    .as_deref()
+                    .unwrap()
+                    .ends_with("@example.com")
+            );
+            assert!(
+                record
+                    .customer
+                    .phone
+                    .as_deref()
+                    .unwrap()
+                    .starts_with("+1555")
+            );
+        }
+    }
+}
