@@ -125,28 +125,41 @@ fn check_date(year: i64, month: u64, day: u64) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// Checks a JSON request body for the fields the SDK validates wherever they
-/// appear at its top level: `ssn`, `date_of_birth`, `limit`.
+/// The request-body fields the SDK validates wherever they appear at the top
+/// level. Everything else is skipped without being built (this runs on every
+/// request with a body).
+#[derive(serde::Deserialize)]
+struct Checked {
+    #[serde(default)]
+    ssn: Option<Value>,
+    #[serde(default)]
+    limit: Option<Value>,
+    #[serde(default)]
+    date_of_birth: Option<Value>,
+}
+
+/// Checks a JSON request body: `ssn`, `date_of_birth` and `limit`, where present.
 pub(crate) fn check_body(body: &[u8]) -> Result<(), ValidationError> {
-    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(body) else {
+    let Ok(Checked {
+        ssn,
+        limit,
+        date_of_birth,
+    }) = serde_json::from_slice::<Checked>(body)
+    else {
         return Ok(());
     };
-    if let Some(ssn) = fields.get("ssn") {
-        match ssn.as_str() {
-            Some(text) => drop(crate::Ssn::new(text)?),
-            None if ssn.is_null() => {}
-            None => return Err(ValidationError::new("ssn", "must be a string of 9 digits")),
-        }
+    match ssn {
+        None | Some(Value::Null) => {}
+        Some(Value::String(text)) => drop(crate::Ssn::new(&text)?),
+        Some(_) => return Err(ValidationError::new("ssn", "must be a string of 9 digits")),
     }
-    if let Some(limit) = fields.get("limit").filter(|v| !v.is_null())
-        && limit.as_u64().is_none_or(|n| n < 1)
-    {
+    if limit.is_some_and(|limit| !limit.is_null() && limit.as_u64().is_none_or(|n| n < 1)) {
         return Err(ValidationError::new(
             "limit",
             "must be an integer of at least 1",
         ));
     }
-    match fields.get("date_of_birth") {
+    match date_of_birth {
         None | Some(Value::Null) => Ok(()),
         Some(Value::Object(date)) => {
             let part = |name: &str| {

@@ -6,10 +6,14 @@
 //! (a range never issued as an SSN), phones use the fictional 555 exchange and
 //! emails `example.com`: no record describes a real person.
 
-use serde_json::json;
+use std::num::NonZeroU64;
+
+use serde_json::Value;
 
 use crate::Ssn;
-use crate::generated::types::Customer;
+use crate::generated::types::{
+    Address, Customer, CustomerProgramStatus, DateOfBirth, PartnerCustomerId,
+};
 
 const FIRST: [&str; 24] = [
     "Ada", "Bram", "Cleo", "Dario", "Edda", "Faye", "Gus", "Hana", "Ivo", "Juno", "Kai", "Lina",
@@ -99,33 +103,57 @@ pub fn record(seed: u64, index: usize) -> Record {
         mix.below(10_000)
     );
     let (year, month, day) = (1950 + mix.below(55), 1 + mix.below(12), 1 + mix.below(28));
-    let status = if mix.below(10) == 0 { "CLOSED" } else { "OPEN" };
+    let status = if mix.below(10) == 0 {
+        CustomerProgramStatus::Closed
+    } else {
+        CustomerProgramStatus::Open
+    };
     let created = 1_739_473_687 + index as u64 * 3_600;
     let timestamp = chrono::DateTime::from_timestamp(created as i64, 0)
         .unwrap_or_default()
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let customer = json!({
-        "id": id(seed, index),
-        "email": format!("{}.{}{index}@example.com", first.to_lowercase(), last.to_lowercase()),
-        "phone": format!("+1555{:07}", mix.below(10_000_000)),
-        "statuses": { "Imprint Card": status },
-        "first_name": first,
-        "last_name": last,
-        "preferred_language": "en",
-        "ssn4": &ssn[5..],
-        "date_of_birth": { "year": year, "month": month, "day": day },
-        "address": {
-            "street_line1": format!("{} {street}", 1 + mix.below(9_999)),
-            "city": city, "state": state, "postal_code": zip, "country": "USA"
-        },
-        "partner_customer_id": format!("PARTNER_{index:05}"),
-        "metadata": { "segment": if index.is_multiple_of(3) { "loyalty" } else { "standard" } },
-        "created_at": timestamp,
-        "updated_at": timestamp,
-    });
+    let dob = DateOfBirth {
+        year: Some(year as i64),
+        month: NonZeroU64::new(month),
+        day: NonZeroU64::new(day),
+    };
+    let address = Address {
+        street_line1: Some(format!("{} {street}", 1 + mix.below(9_999))),
+        street_line2: None,
+        city: Some(city.into()),
+        state: Some(state.into()),
+        postal_code: Some(zip.into()),
+        country: Some("USA".into()),
+    };
+    let segment = if index.is_multiple_of(3) {
+        "loyalty"
+    } else {
+        "standard"
+    };
+    let customer = Customer {
+        id: id(seed, index),
+        email: Some(format!(
+            "{}.{}{index}@example.com",
+            first.to_lowercase(),
+            last.to_lowercase()
+        )),
+        phone: Some(format!("+1555{:07}", mix.below(10_000_000))),
+        statuses: [("Imprint Card".to_string(), status)].into(),
+        first_name: Some(first.into()),
+        last_name: Some(last.into()),
+        preferred_language: Some("en".into()),
+        ssn4: Some(ssn[5..].to_string()),
+        date_of_birth: Some(dob),
+        address: Some(address),
+        partner_customer_id: Some(PartnerCustomerId(format!("PARTNER_{index:05}"))),
+        metadata: [("segment".to_string(), Value::from(segment))]
+            .into_iter()
+            .collect(),
+        created_at: Some(timestamp.clone()),
+        updated_at: Some(timestamp),
+    };
     Record {
-        customer: serde_json::from_value(customer)
-            .expect("a synthetic customer fits the generated Customer type"),
+        customer,
         ssn: Ssn::new(&ssn).expect("synthetic SSNs have nine digits"),
     }
 }

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::data::{self, Record};
+use crate::generated::types::CustomerListResponse;
 
 /// What every handler shares.
 pub(crate) struct Shared {
@@ -44,7 +45,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 async fn gate(State(shared): AppState, request: Request, next: Next) -> Response {
     let nth = shared.requests.fetch_add(1, Ordering::SeqCst) + 1;
     if !shared.latency.is_zero() {
-        tokio::time::sleep(shared.latency).await;
+        // tokio's timer rounds up to whole milliseconds (5 ms becomes 6 to 7); a
+        // thread sleep on the blocking pool keeps the delay within ~0.1 ms.
+        let latency = shared.latency;
+        let _ = tokio::task::spawn_blocking(move || std::thread::sleep(latency)).await;
     }
     if let Some((_, status)) = shared.faults.iter().find(|(at, _)| *at == nth) {
         let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -168,13 +172,16 @@ fn search(
             rest.len() > limit,
         )
     };
-    let data: Vec<Value> = page
+    let data = page
         .iter()
-        .map(|i| {
-            serde_json::to_value(data::record(shared.seed, *i).customer).unwrap_or(Value::Null)
-        })
+        .map(|i| data::record(shared.seed, *i).customer)
         .collect();
-    axum::Json(json!({ "data": data, "has_more": has_more, "total": total })).into_response()
+    let body = CustomerListResponse {
+        data,
+        has_more: Some(has_more),
+        total: Some(total as i64),
+    };
+    axum::Json(body).into_response()
 }
 
 /// `POST /v2/customers`: the search with its criteria in the JSON body.

@@ -1,0 +1,545 @@
+//! End-to-end benchmarks of the SDK against the embedded fake server on
+//! loopback, printed as a Markdown table (BENCHMARKS.md holds a copy).
+//!
+//! ```text
+//! cargo bench -p imprint-tests --bench sdk                 # 1-3, a few minutes
+//! cargo bench -p imprint-tests --bench sdk -- --codegen    # adds 4 (builds in a scratch target dir)
+//! cargo bench -p imprint-tests --bench sdk -- --only pagination   # one section
+//! ```
+//!
+//! 1. Per-request overhead: `searchCustomersPost` through the SDK vs a
+//!    hand-written reqwest + serde_json POST of the same body, same server,
+//!    same 10-customer page; 10,000 requests sequentially and 32 in flight.
+//! 2. Pagination: 200 pages, server 5 ms per page, consumer 5 ms per page:
+//!    hand-written cursor loop vs SDK stream vs SDK stream with read-ahead.
+//! 3. Memory: peak RSS of a process streaming 10k vs 100k customers.
+//! 4. Codegen: `cargo xtask codegen` and `--check` wall time, clean build of
+//!    the sdk crate, generated line count.
+//!
+//! Each measurement runs the contenders interleaved, after a discarded warm-up,
+//! and reports the median and the spread (min–max) of the runs.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use futures::{StreamExt, TryStreamExt};
+use imprint::mock::FakeImprint;
+use imprint::prelude::*;
+use imprint::types::{CustomerListResponse, SearchCustomersPostBody};
+
+const SEED: u64 = 7;
+
+/// A fake server on a thread and runtime of its own, so it does not share the
+/// client's scheduler. Stops when dropped.
+struct Server {
+    base_url: String,
+    key: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(customers: usize, latency: Duration) -> Server {
+        let (ready, address) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("fake-server".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async move {
+                    let fake = FakeImprint::builder()
+                        .customers(customers)
+                        .seed(SEED)
+                        .latency(latency)
+                        .start()
+                        .await
+                        .unwrap();
+                    ready
+                        .send((fake.base_url(), fake.api_key().to_string()))
+                        .unwrap();
+                    let _ = stopped.await;
+                });
+            })
+            .unwrap();
+        let (base_url, key) = address.recv().unwrap();
+        Server {
+            base_url,
+            key,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    fn client(&self) -> imprint::Client {
+        imprint::Client::builder()
+            .api_key(self.key.as_str())
+            .base_url(self.base_url.as_str())
+            .build()
+            .unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.stop.take().map(|s| s.send(()));
+        let _ = self.thread.take().map(|t| t.join());
+    }
+}
+
+/// Median and spread of a set of runs.
+struct Stats {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+fn stats(mut runs: Vec<f64>) -> Stats {
+    runs.sort_by(f64::total_cmp);
+    Stats {
+        median: runs[runs.len() / 2],
+        min: runs[0],
+        max: runs[runs.len() - 1],
+    }
+}
+
+fn body() -> SearchCustomersPostBody {
+    SearchCustomersPostBody::builder()
+        .limit(10u32)
+        .try_into()
+        .unwrap()
+}
+
+/// The hand-written contender: reqwest + serde_json, no SDK.
+async fn raw_search(
+    http: &reqwest::Client,
+    server: &Server,
+    body: &SearchCustomersPostBody,
+) -> CustomerListResponse {
+    let response = http
+        .post(format!("{}/v2/customers", server.base_url))
+        .basic_auth(&server.key, Some(""))
+        .header("accept", "application/json")
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+}
+
+/// Time for `count` searches with `concurrency` in flight.
+async fn batch<F, Fut>(count: usize, concurrency: usize, search: &F) -> Duration
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = usize>,
+{
+    let started = Instant::now();
+    let customers: usize = futures::stream::iter(0..count)
+        .map(|_| search())
+        .buffer_unordered(concurrency)
+        .fold(0, |n, c| async move { n + c })
+        .await;
+    assert_eq!(customers, count * 10);
+    started.elapsed()
+}
+
+/// Requests per second of `a` and of `b`, 10,000 requests each, run in
+/// alternating batches of 250 (the first of each pair swapping every batch) so
+/// that drift in the machine's speed lands on both alike.
+async fn side_by_side<FA, FB, FutA, FutB>(concurrency: usize, a: &FA, b: &FB) -> (f64, f64)
+where
+    FA: Fn() -> FutA,
+    FB: Fn() -> FutB,
+    FutA: std::future::Future<Output = usize>,
+    FutB: std::future::Future<Output = usize>,
+{
+    const BATCH: usize = 250;
+    let (mut time_a, mut time_b) = (Duration::ZERO, Duration::ZERO);
+    for round in 0..10_000 / BATCH {
+        if round % 2 == 0 {
+            time_a += batch(BATCH, concurrency, a).await;
+            time_b += batch(BATCH, concurrency, b).await;
+        } else {
+            time_b += batch(BATCH, concurrency, b).await;
+            time_a += batch(BATCH, concurrency, a).await;
+        }
+    }
+    (
+        10_000.0 / time_a.as_secs_f64(),
+        10_000.0 / time_b.as_secs_f64(),
+    )
+}
+
+fn overhead(runs: usize) -> Vec<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = Server::start(10_000, Duration::ZERO);
+    let client = server.client();
+    let http = reqwest::Client::new();
+    let body = &body();
+    let (client, http, server) = (&client, &http, &server);
+    let sdk = move || async move {
+        client
+            .search_customers_post()
+            .body(body.clone())
+            .call()
+            .await
+            .unwrap()
+            .data
+            .len()
+    };
+    let raw = move || async move { raw_search(http, server, body).await.data.len() };
+    let mut rows = Vec::new();
+    for (label, concurrency) in [("sequential", 1), ("32 in flight", 32)] {
+        runtime.block_on(async {
+            batch(1_000, concurrency, &sdk).await;
+            batch(1_000, concurrency, &raw).await;
+        });
+        let (mut sdk_runs, mut raw_runs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let (s, r) = runtime.block_on(side_by_side(concurrency, &sdk, &raw));
+            sdk_runs.push(s);
+            raw_runs.push(r);
+            ratios.push(s / r);
+        }
+        let (s, r, ratio) = (stats(sdk_runs), stats(raw_runs), stats(ratios));
+        let met = if ratio.median >= 0.97 {
+            "met"
+        } else {
+            "missed"
+        };
+        rows.push(format!(
+            "| 1. overhead, 10,000 × searchCustomersPost, {label} | SDK {:.0} req/s ({:.0}–{:.0}) vs raw reqwest {:.0} req/s ({:.0}–{:.0}) | **{:.3}×** ({:.3}–{:.3}) | ≥ 0.97×: {met} |",
+            s.median, s.min, s.max, r.median, r.min, r.max, ratio.median, ratio.min, ratio.max
+        ));
+    }
+    rows
+}
+
+const PAGES: usize = 200;
+const PAGE_WORK: Duration = Duration::from_millis(5);
+
+/// The consumer's work on one page: 5 ms of blocking work (a database write,
+/// say) on tokio's blocking pool, which is also precise to ~0.1 ms where tokio's
+/// timer would round up to whole milliseconds.
+async fn consume(page_len: usize) {
+    assert_eq!(page_len, 10);
+    tokio::task::spawn_blocking(|| std::thread::sleep(PAGE_WORK))
+        .await
+        .unwrap();
+}
+
+fn pagination(runs: usize) -> Vec<String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = Server::start(PAGES * 10, PAGE_WORK);
+    let client = &server.client();
+    let (http, server) = (&reqwest::Client::new(), &server);
+    let hand_loop = move || async move {
+        let started = Instant::now();
+        let mut body = body();
+        let mut pages = 0;
+        loop {
+            let page = raw_search(http, server, &body).await;
+            pages += 1;
+            consume(page.data.len()).await;
+            if !page.has_more.unwrap_or(false) {
+                break;
+            }
+            body.starting_after = page.data.last().map(|c| c.id.clone());
+        }
+        assert_eq!(pages, PAGES);
+        started.elapsed().as_secs_f64()
+    };
+    let stream = move |read_ahead: bool| async move {
+        let started = Instant::now();
+        let mut pages = client
+            .search_customers_post()
+            .body(body())
+            .paginate()
+            .read_ahead(read_ahead)
+            .pages();
+        let mut count = 0;
+        while let Some(page) = pages.try_next().await.unwrap() {
+            count += 1;
+            consume(page.data.len()).await;
+        }
+        assert_eq!(count, PAGES);
+        started.elapsed().as_secs_f64()
+    };
+    runtime.block_on(async {
+        hand_loop().await;
+        stream(true).await;
+    });
+    let (mut looped, mut plain, mut ahead) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        runtime.block_on(async {
+            looped.push(hand_loop().await);
+            plain.push(stream(false).await);
+            ahead.push(stream(true).await);
+        });
+    }
+    // What one page really costs each side: the server's 5 ms plus the request
+    // itself, and the consumer's 5 ms plus its hand-off to the blocking pool.
+    let (server_page, consumer_page) = runtime.block_on(async {
+        let mut server_times = Vec::new();
+        let mut consumer_times = Vec::new();
+        for _ in 0..50 {
+            let started = Instant::now();
+            client
+                .search_customers_post()
+                .body(body())
+                .call()
+                .await
+                .unwrap();
+            server_times.push(started.elapsed().as_secs_f64());
+            let started = Instant::now();
+            consume(10).await;
+            consumer_times.push(started.elapsed().as_secs_f64());
+        }
+        (stats(server_times).median, stats(consumer_times).median)
+    });
+    // The same page from a server without the 5 ms: the request's own cost.
+    let instant_page = {
+        let instant = Server::start(PAGES * 10, Duration::ZERO);
+        let client = instant.client();
+        runtime.block_on(async {
+            let mut times = Vec::new();
+            for _ in 0..50 {
+                let started = Instant::now();
+                client
+                    .search_customers_post()
+                    .body(body())
+                    .call()
+                    .await
+                    .unwrap();
+                times.push(started.elapsed().as_secs_f64());
+            }
+            stats(times).median
+        })
+    };
+    let nominal = PAGES as f64 * PAGE_WORK.as_secs_f64();
+    let measured = PAGES as f64 * server_page.max(consumer_page);
+    let (l, p, a) = (stats(looped), stats(plain), stats(ahead));
+    let met = |ideal: f64| {
+        if a.median <= 1.1 * ideal {
+            "met"
+        } else {
+            "missed"
+        }
+    };
+    vec![
+        format!(
+            "| 2. pagination, 200 pages, server 5 ms + consumer 5 ms per page | hand-written loop {:.3} s ({:.3}–{:.3}) | 1.00× | |",
+            l.median, l.min, l.max
+        ),
+        format!(
+            "| | SDK stream {:.3} s ({:.3}–{:.3}) | {:.2}× the loop | |",
+            p.median,
+            p.min,
+            p.max,
+            p.median / l.median
+        ),
+        format!(
+            "| | SDK stream + read-ahead {:.3} s ({:.3}–{:.3}) | {:.2}× the loop | |",
+            a.median,
+            a.min,
+            a.max,
+            a.median / l.median
+        ),
+        format!(
+            "| | read-ahead vs pages × max(server, consumer), nominal 5 ms: {nominal:.2} s | **{:.3}×** | ≤ 1.1×: {} |",
+            a.median / nominal,
+            met(nominal)
+        ),
+        format!(
+            "| | read-ahead vs pages × max(server, consumer), measured (server {:.2} ms, consumer {:.2} ms per page): {measured:.2} s | **{:.3}×** | ≤ 1.1×: {} |",
+            server_page * 1e3,
+            consumer_page * 1e3,
+            a.median / measured,
+            met(measured)
+        ),
+        format!(
+            "| | breakdown: one page costs {:.2} ms from a server without the 5 ms, {:.2} ms with it | | |",
+            instant_page * 1e3,
+            server_page * 1e3
+        ),
+    ]
+}
+
+fn memory_child(count: usize) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let fake = FakeImprint::builder()
+            .customers(count)
+            .seed(SEED)
+            .start()
+            .await
+            .unwrap();
+        let client = fake.client().unwrap();
+        let mut items = client
+            .search_customers_post()
+            .body(body())
+            .paginate()
+            .page_size(100.try_into().unwrap())
+            .items();
+        let mut seen = 0;
+        while let Some(customer) = items.try_next().await.unwrap() {
+            seen += customer.id.len().min(1);
+        }
+        assert_eq!(seen, count);
+    });
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let peak = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .unwrap()
+        .trim()
+        .trim_end_matches(" kB")
+        .trim();
+    println!("{peak}");
+}
+
+fn memory(runs: usize) -> Vec<String> {
+    let measure = |count: usize| -> f64 {
+        let output = Command::new(std::env::current_exe().unwrap())
+            .args(["--memory", &count.to_string()])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .parse::<f64>()
+            .unwrap()
+            / 1024.0
+    };
+    let (mut small, mut large) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        small.push(measure(10_000));
+        large.push(measure(100_000));
+    }
+    let (s, l) = (stats(small), stats(large));
+    let ratio = l.median / s.median;
+    let met = if ratio <= 1.2 { "met" } else { "missed" };
+    vec![format!(
+        "| 3. memory, peak RSS streaming customers, 100 per page | 10k: {:.1} MiB ({:.1}–{:.1}); 100k: {:.1} MiB ({:.1}–{:.1}) | **{ratio:.3}×** | ≤ 1.2×: {met} |",
+        s.median, s.min, s.max, l.median, l.min, l.max
+    )]
+}
+
+fn timed(program: &str, args: &[&str], env: &[(&str, &str)]) -> f64 {
+    let started = Instant::now();
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "{program} {args:?} failed");
+    started.elapsed().as_secs_f64()
+}
+
+fn codegen(runs: usize) -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    std::env::set_current_dir(root).unwrap();
+    timed("cargo", &["build", "-q", "-p", "xtask"], &[]);
+    let generate: Vec<f64> = (0..runs)
+        .map(|_| timed("cargo", &["xtask", "codegen"], &[]))
+        .collect();
+    let check: Vec<f64> = (0..runs)
+        .map(|_| timed("cargo", &["xtask", "codegen", "--check"], &[]))
+        .collect();
+    let scratch = std::env::temp_dir().join("imprint-bench-target");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let target = scratch.to_string_lossy().into_owned();
+    let clean = timed(
+        "cargo",
+        &["build", "-q", "-p", "imprint-sdk"],
+        &[("CARGO_TARGET_DIR", &target)],
+    );
+    std::fs::write(
+        root.join("sdk/src/lib.rs"),
+        std::fs::read(root.join("sdk/src/lib.rs")).unwrap(),
+    )
+    .unwrap();
+    let sdk_only = timed(
+        "cargo",
+        &["build", "-q", "-p", "imprint-sdk"],
+        &[("CARGO_TARGET_DIR", &target)],
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+    let lines = std::fs::read_to_string(root.join("sdk/src/generated.rs"))
+        .unwrap()
+        .lines()
+        .count();
+    let (g, c) = (stats(generate), stats(check));
+    vec![
+        format!(
+            "| 4. `cargo xtask codegen` (xtask built) | {:.2} s ({:.2}–{:.2}) | | |",
+            g.median, g.min, g.max
+        ),
+        format!(
+            "| `cargo xtask codegen --check` | {:.2} s ({:.2}–{:.2}) | | |",
+            c.median, c.min, c.max
+        ),
+        format!("| clean debug build of imprint-sdk, dependencies included | {clean:.1} s | | |"),
+        format!(
+            "| rebuild of the imprint-sdk crate alone (dependencies built) | {sdk_only:.1} s | | |"
+        ),
+        format!("| generated code (`sdk/src/generated.rs`) | {lines} lines | | |"),
+    ]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--memory") {
+        memory_child(args[i + 1].parse().unwrap());
+        return;
+    }
+    let runs = 7;
+    let mut sections: Vec<(&str, fn(usize) -> Vec<String>)> = vec![
+        ("overhead", overhead),
+        ("pagination", pagination),
+        ("memory", memory),
+    ];
+    if args.iter().any(|a| a == "--codegen") {
+        sections.push(("codegen", codegen));
+    }
+    // `--only overhead` (or pagination, memory, codegen) runs one section.
+    if let Some(i) = args.iter().position(|a| a == "--only") {
+        let wanted = args.get(i + 1).map(String::as_str).unwrap_or_default();
+        sections = [
+            ("overhead", overhead as fn(usize) -> Vec<String>),
+            ("pagination", pagination),
+            ("memory", memory),
+            ("codegen", codegen),
+        ]
+        .into_iter()
+        .filter(|(name, _)| *name == wanted)
+        .collect();
+    }
+    println!("| measurement | result: median (min–max) of {runs} runs | ratio | target |");
+    println!("|---|---|---|---|");
+    for (_, section) in sections {
+        for row in section(runs) {
+            println!("{row}");
+        }
+    }
+}
