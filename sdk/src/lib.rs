@@ -1,4 +1,49 @@
-//! Rust client for the Imprint public API.
+//! Rust client for the [Imprint](https://docs.imprint.co) public API.
+//!
+//! The client and every request and response type are generated from Imprint's
+//! OpenAPI description by `cargo xtask codegen`; this crate wraps them with
+//! credentials and environments ([`Client::builder`], [`Client::from_env`]), one
+//! error type ([`Error`]), safe retries ([`RetryPolicy`]), pagination streams
+//! ([`Paginated`]), webhook verification ([`webhook`]) and types that keep
+//! secrets out of logs ([`Sensitive`], [`Ssn`]).
+//!
+//! # Quickstart
+//!
+//! ```
+//! use futures::TryStreamExt;
+//! use imprint::prelude::*;
+//! use imprint::types::DateOfBirth;
+//! use imprint::{Client, Ssn};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let fake = imprint::mock::FakeImprint::start().await?;
+//! // In production: `let client = Client::from_env()?;` (reads IMPRINT_API_KEY, …).
+//! let client = Client::builder().api_key(fake.api_key()).base_url(fake.base_url()).build()?;
+//!
+//! // One call: `.call()` returns the decoded body or an `imprint::Error`.
+//! let ssn = Ssn::new("912-34-5678")?; // validated; Debug prints [redacted]
+//! let page = client
+//!     .search_customers_post()
+//!     .body_map(|body| body.ssn(ssn).date_of_birth(DateOfBirth::new(1990, 1, 31).unwrap()))
+//!     .call()
+//!     .await?;
+//! println!("{} match(es)", page.data.len());
+//!
+//! // Every customer, page after page.
+//! let everyone: Vec<_> = client.search_customers().stream().try_collect().await?;
+//! assert_eq!(everyone.len(), 300);
+//! # Ok(()) }
+//! ```
+//!
+//! Operations are methods on [`Client`] returning generated [`builder`]s; bring
+//! [`prelude`] into scope for `.call()` and `.stream()`. `.send()`, progenitor's
+//! own method, is the raw layer underneath and returns `progenitor_client::Error`.
+//!
+//! # Features
+//!
+//! - `mock`: `mock::FakeImprint`, an in-process fake Imprint server for tests,
+//!   examples and benchmarks.
 #![warn(missing_docs)]
 
 mod auth;

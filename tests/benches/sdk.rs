@@ -474,11 +474,11 @@ fn codegen(runs: usize) -> Vec<String> {
         &["build", "-q", "-p", "imprint-sdk"],
         &[("CARGO_TARGET_DIR", &target)],
     );
-    std::fs::write(
-        root.join("sdk/src/lib.rs"),
-        std::fs::read(root.join("sdk/src/lib.rs")).unwrap(),
-    )
-    .unwrap();
+    timed(
+        "cargo",
+        &["clean", "-q", "-p", "imprint-sdk"],
+        &[("CARGO_TARGET_DIR", &target)],
+    );
     let sdk_only = timed(
         "cargo",
         &["build", "-q", "-p", "imprint-sdk"],
@@ -501,11 +501,14 @@ fn codegen(runs: usize) -> Vec<String> {
         ),
         format!("| clean debug build of imprint-sdk, dependencies included | {clean:.1} s | | |"),
         format!(
-            "| rebuild of the imprint-sdk crate alone (dependencies built) | {sdk_only:.1} s | | |"
+            "| clean debug build of the imprint-sdk crate alone (dependencies built) | {sdk_only:.1} s | | |"
         ),
         format!("| generated code (`sdk/src/generated.rs`) | {lines} lines | | |"),
     ]
 }
+
+/// One benchmark section: runs it `runs` times, returns table rows.
+type Section = fn(usize) -> Vec<String>;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -514,30 +517,29 @@ fn main() {
         return;
     }
     let runs = 7;
-    let mut sections: Vec<(&str, fn(usize) -> Vec<String>)> = vec![
+    let all: [(&str, Section); 4] = [
         ("overhead", overhead),
         ("pagination", pagination),
         ("memory", memory),
+        ("codegen", codegen),
     ];
-    if args.iter().any(|a| a == "--codegen") {
-        sections.push(("codegen", codegen));
-    }
-    // `--only overhead` (or pagination, memory, codegen) runs one section.
-    if let Some(i) = args.iter().position(|a| a == "--only") {
-        let wanted = args.get(i + 1).map(String::as_str).unwrap_or_default();
-        sections = [
-            ("overhead", overhead as fn(usize) -> Vec<String>),
-            ("pagination", pagination),
-            ("memory", memory),
-            ("codegen", codegen),
-        ]
+    // Sections 1-3 by default; `--codegen` adds 4; `--only <name>` runs one.
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1));
+    let with_codegen = args.iter().any(|a| a == "--codegen");
+    let sections: Vec<Section> = all
         .into_iter()
-        .filter(|(name, _)| *name == wanted)
+        .filter(|(name, _)| match only {
+            Some(wanted) => name == wanted,
+            None => *name != "codegen" || with_codegen,
+        })
+        .map(|(_, section)| section)
         .collect();
-    }
     println!("| measurement | result: median (min–max) of {runs} runs | ratio | target |");
     println!("|---|---|---|---|");
-    for (_, section) in sections {
+    for section in sections {
         for row in section(runs) {
             println!("{row}");
         }
