@@ -221,6 +221,23 @@ fn overhead(runs: usize) -> Vec<String> {
     rows
 }
 
+/// The median duration, in seconds, of `runs` sequential runs of `task`.
+fn median_time<F, Fut>(runtime: &tokio::runtime::Runtime, runs: usize, task: F) -> f64
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    runtime.block_on(async {
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            task().await;
+            times.push(started.elapsed().as_secs_f64());
+        }
+        stats(times).median
+    })
+}
+
 const PAGES: usize = 200;
 const PAGE_WORK: Duration = Duration::from_millis(5);
 
@@ -288,42 +305,27 @@ fn pagination(runs: usize) -> Vec<String> {
         });
     }
     // What one page really costs each side: the server's 5 ms plus the request
-    // itself, and the consumer's 5 ms plus its hand-off to the blocking pool.
-    let (server_page, consumer_page) = runtime.block_on(async {
-        let mut server_times = Vec::new();
-        let mut consumer_times = Vec::new();
-        for _ in 0..50 {
-            let started = Instant::now();
+    // itself, and the consumer's 5 ms plus its hand-off to the blocking pool;
+    // and the same page from a server without the 5 ms (the request's own cost).
+    let server_page = median_time(&runtime, 50, || async {
+        client
+            .search_customers_post()
+            .body(body())
+            .call()
+            .await
+            .unwrap();
+    });
+    let consumer_page = median_time(&runtime, 50, || consume(10));
+    let instant_page = {
+        let instant = Server::start(PAGES * 10, Duration::ZERO);
+        let client = &instant.client();
+        median_time(&runtime, 50, || async {
             client
                 .search_customers_post()
                 .body(body())
                 .call()
                 .await
                 .unwrap();
-            server_times.push(started.elapsed().as_secs_f64());
-            let started = Instant::now();
-            consume(10).await;
-            consumer_times.push(started.elapsed().as_secs_f64());
-        }
-        (stats(server_times).median, stats(consumer_times).median)
-    });
-    // The same page from a server without the 5 ms: the request's own cost.
-    let instant_page = {
-        let instant = Server::start(PAGES * 10, Duration::ZERO);
-        let client = instant.client();
-        runtime.block_on(async {
-            let mut times = Vec::new();
-            for _ in 0..50 {
-                let started = Instant::now();
-                client
-                    .search_customers_post()
-                    .body(body())
-                    .call()
-                    .await
-                    .unwrap();
-                times.push(started.elapsed().as_secs_f64());
-            }
-            stats(times).median
         })
     };
     let nominal = PAGES as f64 * PAGE_WORK.as_secs_f64();

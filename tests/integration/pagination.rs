@@ -73,33 +73,7 @@ async fn post_search_sends_the_cursor_in_the_body_three_pages_three_requests() {
 #[tokio::test]
 async fn get_lists_send_the_cursor_in_the_query() {
     let server = MockServer::start_async().await;
-    let first = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/customers")
-                .query_param("limit", "2")
-                .query_param_missing("starting_after");
-            then.status(200).json_body(page(&["c1", "c2"], true));
-        })
-        .await;
-    let second = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/customers")
-                .query_param("limit", "2")
-                .query_param("starting_after", "c2");
-            then.status(200).json_body(page(&["c3", "c4"], true));
-        })
-        .await;
-    let third = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/customers")
-                .query_param("limit", "2")
-                .query_param("starting_after", "c4");
-            then.status(200).json_body(page(&["c5", "c6"], false));
-        })
-        .await;
+    let mocks = six_customers(&server, Some("2")).await;
     let client = client(&server);
     let pages: Vec<_> = client
         .search_customers()
@@ -111,13 +85,14 @@ async fn get_lists_send_the_cursor_in_the_query() {
         .unwrap();
     assert_eq!(pages.len(), 3);
     assert_eq!(pages.iter().map(|p| p.data.len()).sum::<usize>(), 6);
-    for mock in [&first, &second, &third] {
+    for mock in &mocks {
         mock.assert_calls_async(1).await;
     }
 }
 
-/// Three pages of two: c1..c6.
-async fn six_customers(server: &MockServer) -> Vec<httpmock::Mock<'_>> {
+/// Three pages of two, c1..c6, for `GET /v2/customers` (with `limit` in the
+/// query, when given).
+async fn six_customers<'a>(server: &'a MockServer, limit: Option<&str>) -> Vec<httpmock::Mock<'a>> {
     let mut mocks = Vec::new();
     for (after, ids, more) in [
         (None, ["c1", "c2"], true),
@@ -126,7 +101,10 @@ async fn six_customers(server: &MockServer) -> Vec<httpmock::Mock<'_>> {
     ] {
         let mock = server
             .mock_async(|when, then| {
-                let when = when.method(GET).path("/v2/customers");
+                let mut when = when.method(GET).path("/v2/customers");
+                if let Some(limit) = limit {
+                    when = when.query_param("limit", limit);
+                }
                 match after {
                     Some(after) => when.query_param("starting_after", after),
                     None => when.query_param_missing("starting_after"),
@@ -150,7 +128,7 @@ async fn requests(mocks: &[httpmock::Mock<'_>]) -> usize {
 #[tokio::test]
 async fn take_three_sends_two_requests_without_read_ahead() {
     let server = MockServer::start_async().await;
-    let mocks = six_customers(&server).await;
+    let mocks = six_customers(&server, None).await;
     let client = client(&server);
     let first: Vec<_> = client
         .search_customers()
@@ -167,7 +145,7 @@ async fn take_three_sends_two_requests_without_read_ahead() {
 #[tokio::test]
 async fn take_three_sends_three_requests_with_read_ahead() {
     let server = MockServer::start_async().await;
-    let mocks = six_customers(&server).await;
+    let mocks = six_customers(&server, None).await;
     let client = client(&server);
     let mut stream = client
         .search_customers()
@@ -193,7 +171,7 @@ async fn take_three_sends_three_requests_with_read_ahead() {
 #[tokio::test]
 async fn read_ahead_yields_the_same_items_in_order() {
     let server = MockServer::start_async().await;
-    let mocks = six_customers(&server).await;
+    let mocks = six_customers(&server, None).await;
     let client = client(&server);
     let all: Vec<_> = client
         .search_customers()

@@ -64,7 +64,9 @@ async fn nothing_secret_in_debug_errors_or_traces_of_a_failing_search() {
 
     assert_clean("client Debug", &format!("{client:?}"));
     assert_clean("client config Debug", &format!("{:?}", client.config()));
-    let builder = imprint::Client::builder().api_key(KEY).merchant_key("MERCHANT_ABC");
+    let builder = imprint::Client::builder()
+        .api_key(KEY)
+        .merchant_key("MERCHANT_ABC");
     assert_clean("builder Debug", &format!("{builder:?}"));
     assert_clean("API key Debug", &format!("{:?}", imprint::ApiKey::new(KEY)));
     assert_clean("request Debug", &request_debug);
