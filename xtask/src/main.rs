@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check]`.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -75,16 +76,18 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
 
     std::fs::write(&target, &generated.code)
         .map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
-    println!(
-        "generated {GENERATED} from openapi.yaml (sha256 {}…) with progenitor {}",
+    let report = format!(
+        "generated {GENERATED} from openapi.yaml (sha256 {}…) with progenitor {}\n  \
+         operations generated: {}\n  types generated: {}\n  lines: {lines}\n\
+         normalized in memory (openapi.yaml itself is never edited):\n{}done in {:.2?}\n",
         &spec.sha256[..12],
-        generate::PROGENITOR_VERSION
+        generate::PROGENITOR_VERSION,
+        generated.operations,
+        generated.types,
+        Summary(&generated.rewrites),
+        started.elapsed()
     );
-    println!("  operations generated: {}", generated.operations);
-    println!("  types generated: {}", generated.types);
-    println!("  lines: {lines}");
-    println!("normalized in memory (openapi.yaml itself is never edited):");
-    print!("{}", Summary(&generated.rewrites));
-    println!("done in {:.2?}", started.elapsed());
+    // The file is written; a closed stdout (`| head`) only loses the report.
+    let _ = std::io::stdout().lock().write_all(report.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
