@@ -221,6 +221,16 @@ fn overhead(runs: usize) -> Vec<String> {
     rows
 }
 
+/// One page of the search, through the SDK.
+async fn search_once(client: &imprint::Client) {
+    client
+        .search_customers_post()
+        .body(body())
+        .call()
+        .await
+        .unwrap();
+}
+
 /// The median duration, in seconds, of `runs` sequential runs of `task`.
 fn median_time<F, Fut>(runtime: &tokio::runtime::Runtime, runs: usize, task: F) -> f64
 where
@@ -307,26 +317,12 @@ fn pagination(runs: usize) -> Vec<String> {
     // What one page really costs each side: the server's 5 ms plus the request
     // itself, and the consumer's 5 ms plus its hand-off to the blocking pool;
     // and the same page from a server without the 5 ms (the request's own cost).
-    let server_page = median_time(&runtime, 50, || async {
-        client
-            .search_customers_post()
-            .body(body())
-            .call()
-            .await
-            .unwrap();
-    });
+    let server_page = median_time(&runtime, 50, || search_once(client));
     let consumer_page = median_time(&runtime, 50, || consume(10));
     let instant_page = {
         let instant = Server::start(PAGES * 10, Duration::ZERO);
         let client = &instant.client();
-        median_time(&runtime, 50, || async {
-            client
-                .search_customers_post()
-                .body(body())
-                .call()
-                .await
-                .unwrap();
-        })
+        median_time(&runtime, 50, || search_once(client))
     };
     let nominal = PAGES as f64 * PAGE_WORK.as_secs_f64();
     let measured = PAGES as f64 * server_page.max(consumer_page);

@@ -90,31 +90,39 @@ async fn get_lists_send_the_cursor_in_the_query() {
     }
 }
 
+/// A mock answering `GET /v2/customers` (with `limit`, when given, and the
+/// cursor `after`, or none) with a page of `ids`.
+async fn customers_page<'a>(
+    server: &'a MockServer,
+    limit: Option<&str>,
+    after: Option<&str>,
+    ids: &[&str],
+    more: bool,
+) -> httpmock::Mock<'a> {
+    let body = page(ids, more);
+    server
+        .mock_async(|when, then| {
+            let mut when = when.method(GET).path("/v2/customers");
+            if let Some(limit) = limit {
+                when = when.query_param("limit", limit);
+            }
+            match after {
+                Some(after) => when.query_param("starting_after", after),
+                None => when.query_param_missing("starting_after"),
+            };
+            then.status(200).json_body(body);
+        })
+        .await
+}
+
 /// Three pages of two, c1..c6, for `GET /v2/customers` (with `limit` in the
 /// query, when given).
 async fn six_customers<'a>(server: &'a MockServer, limit: Option<&str>) -> Vec<httpmock::Mock<'a>> {
-    let mut mocks = Vec::new();
-    for (after, ids, more) in [
-        (None, ["c1", "c2"], true),
-        (Some("c2"), ["c3", "c4"], true),
-        (Some("c4"), ["c5", "c6"], false),
-    ] {
-        let mock = server
-            .mock_async(|when, then| {
-                let mut when = when.method(GET).path("/v2/customers");
-                if let Some(limit) = limit {
-                    when = when.query_param("limit", limit);
-                }
-                match after {
-                    Some(after) => when.query_param("starting_after", after),
-                    None => when.query_param_missing("starting_after"),
-                };
-                then.status(200).json_body(page(&ids, more));
-            })
-            .await;
-        mocks.push(mock);
-    }
-    mocks
+    vec![
+        customers_page(server, limit, None, &["c1", "c2"], true).await,
+        customers_page(server, limit, Some("c2"), &["c3", "c4"], true).await,
+        customers_page(server, limit, Some("c4"), &["c5", "c6"], false).await,
+    ]
 }
 
 async fn requests(mocks: &[httpmock::Mock<'_>]) -> usize {
@@ -326,14 +334,7 @@ async fn an_error_on_page_two_comes_after_page_one_then_the_end() {
 #[tokio::test]
 async fn page_requests_are_retried_like_any_safe_call() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/customers")
-                .query_param_missing("starting_after");
-            then.status(200).json_body(page(&["c1", "c2"], true));
-        })
-        .await;
+    customers_page(&server, None, None, &["c1", "c2"], true).await;
     let flaky = server
         .mock_async(|when, then| {
             when.method(GET)
@@ -343,14 +344,7 @@ async fn page_requests_are_retried_like_any_safe_call() {
         })
         .await;
     flaky.up_to_n_times_async(1).await;
-    let recovered = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/customers")
-                .query_param("starting_after", "c2");
-            then.status(200).json_body(page(&["c3"], false));
-        })
-        .await;
+    let recovered = customers_page(&server, None, Some("c2"), &["c3"], false).await;
     let client = client(&server);
     let all: Vec<_> = client
         .search_customers()
@@ -366,24 +360,8 @@ async fn page_requests_are_retried_like_any_safe_call() {
 #[tokio::test]
 async fn max_items_caps_items_and_shrinks_the_last_request() {
     let server = MockServer::start_async().await;
-    let first = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/customers")
-                .query_param("limit", "2")
-                .query_param_missing("starting_after");
-            then.status(200).json_body(page(&["c1", "c2"], true));
-        })
-        .await;
-    let second = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v2/customers")
-                .query_param("limit", "1")
-                .query_param("starting_after", "c2");
-            then.status(200).json_body(page(&["c3"], true));
-        })
-        .await;
+    let first = customers_page(&server, Some("2"), None, &["c1", "c2"], true).await;
+    let second = customers_page(&server, Some("1"), Some("c2"), &["c3"], true).await;
     let client = client(&server);
     let capped: Vec<_> = client
         .search_customers()
