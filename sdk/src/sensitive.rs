@@ -94,7 +94,7 @@ impl schemars::JsonSchema for Sensitive {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "string", "writeOnly": false, "description": "A secret string, redacted in Debug output." })
+        schemars::json_schema!({ "type": "string", "description": "A secret string, redacted in Debug output." })
     }
 }
 
