@@ -185,15 +185,8 @@ impl ClientBuilder {
         let authorization = self.scheme.header(&key)?;
         let merchant_key = self
             .merchant_key
-            .map(|key| {
-                HeaderValue::from_str(key.trim())
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .ok_or(ConfigError {
-                        setting: "merchant_key",
-                        reason: "must be a non-empty header-safe string".into(),
-                    })
-            })
+            .as_deref()
+            .map(merchant_header)
             .transpose()?;
         let base_url = base_url(
             self.base_url
@@ -250,34 +243,37 @@ impl ClientBuilder {
             reason: "is required".into(),
         })?;
         let key = ApiKey::new(key.trim());
-        AuthScheme::Bearer.header(&key).map_err(|e| ConfigError {
-            setting: "IMPRINT_API_KEY",
-            reason: e.reason,
-        })?;
+        AuthScheme::Bearer
+            .header(&key)
+            .map_err(|e| e.named("IMPRINT_API_KEY"))?;
         let mut builder = ClientBuilder::default().api_key(key);
         if let Some(name) = read("IMPRINT_ENVIRONMENT")? {
-            let environment = name.parse().map_err(|e: ConfigError| ConfigError {
-                setting: "IMPRINT_ENVIRONMENT",
-                reason: e.reason,
-            })?;
+            let environment = name
+                .parse()
+                .map_err(|e: ConfigError| e.named("IMPRINT_ENVIRONMENT"))?;
             builder = builder.environment(environment);
         }
         if let Some(url) = read("IMPRINT_BASE_URL")? {
-            base_url(&url).map_err(|e| ConfigError {
-                setting: "IMPRINT_BASE_URL",
-                reason: e.reason,
-            })?;
+            base_url(&url).map_err(|e| e.named("IMPRINT_BASE_URL"))?;
             builder = builder.base_url(url);
         }
         if let Some(merchant) = read("IMPRINT_MERCHANT_KEY")? {
-            HeaderValue::from_str(merchant.trim()).map_err(|_| ConfigError {
-                setting: "IMPRINT_MERCHANT_KEY",
-                reason: "contains characters that cannot go in an HTTP header".into(),
-            })?;
+            merchant_header(&merchant).map_err(|e| e.named("IMPRINT_MERCHANT_KEY"))?;
             builder = builder.merchant_key(merchant);
         }
         Ok(builder)
     }
+}
+
+/// The `x-imprint-merchant-key` value: non-empty and header-safe.
+fn merchant_header(key: &str) -> Result<HeaderValue, ConfigError> {
+    HeaderValue::from_str(key.trim())
+        .ok()
+        .filter(|v| !v.is_empty())
+        .ok_or(ConfigError {
+            setting: "merchant_key",
+            reason: "must be a non-empty header-safe string".into(),
+        })
 }
 
 /// Checks a base URL (http or https, with a host) and drops a trailing `/`.

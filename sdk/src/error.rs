@@ -445,6 +445,14 @@ pub struct ConfigError {
     pub reason: String,
 }
 
+impl ConfigError {
+    /// The same problem, attributed to `setting` (an environment variable that
+    /// fed a builder setting).
+    pub(crate) fn named(self, setting: &'static str) -> ConfigError {
+        ConfigError { setting, ..self }
+    }
+}
+
 /// The shapes Imprint's error bodies come in, read into one.
 #[derive(Default)]
 struct Envelope {

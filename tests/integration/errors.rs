@@ -70,18 +70,21 @@ async fn standard_envelope_404_is_not_found() {
     );
 }
 
+/// `linkCustomerAccount` for customer C1, the operation with three error schemas.
+async fn link(client: &imprint::Client) -> Result<(), Error> {
+    client
+        .link_customer_account()
+        .customer_id("C1")
+        .body_map(|b| b.partner_customer_id("P".to_string()))
+        .call()
+        .await
+        .map(drop)
+}
+
 #[tokio::test]
 async fn validation_shape_400() {
     let body = r#"{"error":"Bad Request","details":["partner_customer_id: must not be blank"],"path":"/v2/customers/C1/link","status":400,"timestamp":"2025-01-20T18:18:22.923+00:00"}"#;
-    let e = api_error(400, body, async |c| {
-        c.link_customer_account()
-            .customer_id("C1")
-            .body_map(|b| b.partner_customer_id("P".to_string()))
-            .call()
-            .await
-            .map(drop)
-    })
-    .await;
+    let e = api_error(400, body, link).await;
     assert_eq!(e.error_type(), Some("Bad Request"));
     assert_eq!(e.details(), ["partner_customer_id: must not be blank"]);
     assert_eq!(e.message(), Some("partner_customer_id: must not be blank"));
@@ -91,15 +94,7 @@ async fn validation_shape_400() {
 #[tokio::test]
 async fn inline_conflict_409_keeps_its_extra_fields_in_the_body() {
     let body = r#"{"error":{"type":"CUSTOMER_ALREADY_LINKED","message":"Customer already linked to a partner account","existing_link":{"customer_id":"C1","partner_customer_id":"P","status":"ACTIVE","created_at":"2025-02-13T19:08:07.000Z"}}}"#;
-    let e = api_error(409, body, async |c| {
-        c.link_customer_account()
-            .customer_id("C1")
-            .body_map(|b| b.partner_customer_id("P".to_string()))
-            .call()
-            .await
-            .map(drop)
-    })
-    .await;
+    let e = api_error(409, body, link).await;
     assert_eq!(e.error_type(), Some("CUSTOMER_ALREADY_LINKED"));
     let raw: serde_json::Value = serde_json::from_slice(e.body()).unwrap();
     assert_eq!(raw["error"]["existing_link"]["status"], "ACTIVE");

@@ -80,6 +80,38 @@ async fn nothing_secret_in_debug_errors_or_traces_of_a_failing_search() {
     assert_clean("traces", &traces);
 }
 
+/// The generator types fields as secrets by name (xtask's policy); error
+/// snippets mask JSON values by name (the sdk's own list). The second must cover
+/// the first, or a secret kept out of Debug could still reach an error message.
+#[tokio::test]
+async fn error_snippets_mask_every_field_the_generator_treats_as_secret() {
+    let server = MockServer::start_async().await;
+    for (field, _) in xtask::normalize::sensitive::POLICY {
+        server
+            .mock_async(|when, then| {
+                when.path(format!("/v2/customers/{field}"));
+                // `id` of the wrong type makes this an undecodable success.
+                then.status(200)
+                    .json_body(json!({ "id": 7, field: "s3cr3t-value" }));
+            })
+            .await;
+        let error = client(&server)
+            .get_customer()
+            .customer_id(field)
+            .call()
+            .await
+            .unwrap_err();
+        let Error::Decode(decode) = &error else {
+            panic!("{error:?}")
+        };
+        assert!(decode.snippet.contains(field), "{}", decode.snippet);
+        assert!(
+            !format!("{error} {error:?}").contains("s3cr3t-value"),
+            "{field}: {error}"
+        );
+    }
+}
+
 #[test]
 fn sensitive_response_fields_are_redacted_in_debug() {
     let session: CustomerSession = serde_json::from_value(json!({
