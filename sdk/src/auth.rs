@@ -55,10 +55,7 @@ impl AuthScheme {
     /// reqwest and hyper never print it.
     pub(crate) fn header(self, key: &ApiKey) -> Result<HeaderValue, ConfigError> {
         let key = key.0.expose_secret();
-        let invalid = |reason: &str| ConfigError {
-            setting: "api_key",
-            reason: reason.into(),
-        };
+        let invalid = |reason: &str| ConfigError::new("api_key", reason);
         if key.trim().is_empty() {
             return Err(invalid("is empty"));
         }
@@ -108,7 +105,7 @@ mod tests {
     fn bad_keys_are_refused_without_echo() {
         for key in ["", "  ", "line\nbreak"] {
             let error = AuthScheme::Bearer.header(&ApiKey::new(key)).unwrap_err();
-            assert_eq!(error.setting, "api_key");
+            assert_eq!(error.setting(), "api_key");
             assert!(key.trim().is_empty() || !error.to_string().contains(key));
         }
         assert_eq!(

@@ -13,7 +13,7 @@ use crate::auth::{ApiKey, AuthScheme};
 use crate::config::{Config, USER_AGENT};
 use crate::error::{ConfigError, Error};
 use crate::generated::Client;
-use crate::retry::RetryPolicy;
+use crate::retry_policy::RetryPolicy;
 
 /// Which Imprint deployment to talk to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,18 +43,25 @@ impl FromStr for Environment {
         match name.trim().to_ascii_lowercase().as_str() {
             "sandbox" => Ok(Environment::Sandbox),
             "production" => Ok(Environment::Production),
-            _ => Err(ConfigError {
-                setting: "environment",
-                reason: "must be `sandbox` or `production`".into(),
-            }),
+            _ => Err(ConfigError::new(
+                "environment",
+                "must be `sandbox` or `production`",
+            )),
         }
     }
 }
 
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time allowed for one request, response body included.
+/// Default time allowed for one attempt, response body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time allowed for one call: every attempt and every wait between
+/// them (two attempts that each use the whole [`DEFAULT_TIMEOUT`] at most).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+/// Default limit on a response body: 32 MiB, room for pages of thousands of
+/// records (the API documents no maximum `limit`; a page of 100 customers is
+/// about 200 KiB).
+pub const DEFAULT_MAX_RESPONSE_BODY: u64 = 32 * 1024 * 1024;
 
 /// Builds a [`Client`].
 ///
@@ -69,7 +76,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// assert!(!format!("{client:?}").contains("sk_test_123"));
 /// # Ok::<(), imprint::Error>(())
 /// ```
-#[derive(Clone)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
     api_key: Option<ApiKey>,
@@ -79,8 +85,11 @@ pub struct ClientBuilder {
     merchant_key: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
+    deadline: Duration,
+    max_response_body: u64,
     retry: RetryPolicy,
-    http: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+    http: Option<reqwest::ClientBuilder>,
 }
 
 impl Default for ClientBuilder {
@@ -93,7 +102,10 @@ impl Default for ClientBuilder {
             merchant_key: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             retry: RetryPolicy::default(),
+            allow_insecure_http: false,
             http: None,
         }
     }
@@ -105,14 +117,17 @@ impl fmt::Debug for ClientBuilder {
             .field("api_key", &self.api_key)
             .field("scheme", &self.scheme)
             .field("environment", &self.environment)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(printable_url))
             .field("merchant_key", &self.merchant_key)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("max_response_body", &self.max_response_body)
             .field("retry", &self.retry)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field(
                 "http",
-                &self.http.as_ref().map(|_| "custom reqwest::Client"),
+                &self.http.as_ref().map(|_| "custom reqwest::ClientBuilder"),
             )
             .finish()
     }
@@ -137,7 +152,11 @@ impl ClientBuilder {
         self
     }
 
-    /// A base URL that overrides the environment's (a proxy, a local fake server).
+    /// A base URL that overrides the environment's (a proxy, a local fake
+    /// server). It must be `https`, or `http` to a loopback address
+    /// (`localhost`, `127.0.0.0/8`, `[::1]`) unless
+    /// [`allow_insecure_http`](Self::allow_insecure_http) says otherwise, and
+    /// must not carry a user name or password.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -156,10 +175,34 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for each request, body included (default 30 s). Ignored with
-    /// [`http_client`](Self::http_client).
+    /// Time allowed for each attempt, response body included (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole call: every attempt and every wait between them
+    /// (default [`DEFAULT_DEADLINE`]). An attempt never runs past it, and no
+    /// retry starts that would wait past it; the error then says the deadline
+    /// ended the call ([`RetryStop::Deadline`](crate::RetryStop::Deadline)).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The longest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY`]). Enforced while reading, so memory stays
+    /// bounded by it; a longer body is an [`Error::BodyTooLarge`].
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
+    /// Allows a plain `http` base URL to a host that is not loopback. Requests
+    /// then carry the API key, SSNs and card data unencrypted: only for a
+    /// trusted network (a proxy on the same host, a test network).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -169,19 +212,25 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses an existing `reqwest::Client` (its pool, proxy, TLS and timeouts).
-    /// Credentials and the user agent are still added to every request.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Builds the HTTP client from your `reqwest::ClientBuilder` (its proxy,
+    /// TLS, pool and connect settings). The SDK then sets what its guarantees
+    /// rest on: no redirects (a redirect would re-send an SSN to the host a
+    /// `Location` names), no retries by reqwest itself (the SDK decides what
+    /// may be sent twice), and its own connect timeout.
+    ///
+    /// hyper still re-sends a request whose pooled connection turned out to be
+    /// closed *before any byte of it was written*; that cannot reach the server
+    /// twice, so it is safe for every operation.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
         self
     }
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let key = self.api_key.ok_or(ConfigError {
-            setting: "api_key",
-            reason: "is required".into(),
-        })?;
+        let key = self
+            .api_key
+            .ok_or(ConfigError::new("api_key", "is required"))?;
         let authorization = self.scheme.header(&key)?;
         let merchant_key = self
             .merchant_key
@@ -192,24 +241,30 @@ impl ClientBuilder {
             self.base_url
                 .as_deref()
                 .unwrap_or(self.environment.base_url()),
+            self.allow_insecure_http,
         )?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .build()
-                .map_err(|_| ConfigError {
-                    setting: "http_client",
-                    reason: "the HTTP client could not be initialised (TLS)".into(),
-                })?,
-        };
+        let http = self
+            .http
+            .unwrap_or_default()
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|_| {
+                ConfigError::new(
+                    "http_client",
+                    "the HTTP client could not be initialised (TLS)",
+                )
+            })?;
         let config = Config {
             scheme: self.scheme,
             authorization,
             merchant_key,
             user_agent: HeaderValue::from_static(USER_AGENT),
             retry: self.retry,
+            timeout: self.timeout,
+            deadline: self.deadline,
+            max_response_body: self.max_response_body,
         };
         Ok(Client::new_with_client(&base_url, http, config))
     }
@@ -226,22 +281,16 @@ impl ClientBuilder {
             match lookup(name) {
                 None => Ok(None),
                 Some(value) => match value.into_string() {
-                    Ok(text) if text.trim().is_empty() => Err(ConfigError {
-                        setting: name,
-                        reason: "is set but empty".into(),
-                    }),
+                    Ok(text) if text.trim().is_empty() => {
+                        Err(ConfigError::new(name, "is set but empty"))
+                    }
                     Ok(text) => Ok(Some(text)),
-                    Err(_) => Err(ConfigError {
-                        setting: name,
-                        reason: "is not valid UTF-8".into(),
-                    }),
+                    Err(_) => Err(ConfigError::new(name, "is not valid UTF-8")),
                 },
             }
         };
-        let key = read("IMPRINT_API_KEY")?.ok_or(ConfigError {
-            setting: "IMPRINT_API_KEY",
-            reason: "is required".into(),
-        })?;
+        let key =
+            read("IMPRINT_API_KEY")?.ok_or(ConfigError::new("IMPRINT_API_KEY", "is required"))?;
         let key = ApiKey::new(key.trim());
         AuthScheme::Bearer
             .header(&key)
@@ -254,7 +303,7 @@ impl ClientBuilder {
             builder = builder.environment(environment);
         }
         if let Some(url) = read("IMPRINT_BASE_URL")? {
-            base_url(&url).map_err(|e| e.named("IMPRINT_BASE_URL"))?;
+            base_url(&url, false).map_err(|e| e.named("IMPRINT_BASE_URL"))?;
             builder = builder.base_url(url);
         }
         if let Some(merchant) = read("IMPRINT_MERCHANT_KEY")? {
@@ -270,26 +319,56 @@ fn merchant_header(key: &str) -> Result<HeaderValue, ConfigError> {
     HeaderValue::from_str(key.trim())
         .ok()
         .filter(|v| !v.is_empty())
-        .ok_or(ConfigError {
-            setting: "merchant_key",
-            reason: "must be a non-empty header-safe string".into(),
-        })
+        .ok_or(ConfigError::new(
+            "merchant_key",
+            "must be a non-empty header-safe string",
+        ))
 }
 
-/// Checks a base URL (http or https, with a host) and drops a trailing `/`.
-fn base_url(url: &str) -> Result<String, ConfigError> {
-    let invalid = |reason: &str| ConfigError {
-        setting: "base_url",
-        reason: reason.into(),
-    };
+/// Checks a base URL (https, or http to loopback unless allowed, with a host and
+/// no user info) and drops a trailing `/`.
+fn base_url(url: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+    let invalid = |reason: &str| ConfigError::new("base_url", reason);
     let parsed = reqwest::Url::parse(url.trim()).map_err(|_| invalid("is not a valid URL"))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
         return Err(invalid("must be an http or https URL with a host"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid(
+            "must not contain a user name or password (credentials go in api_key)",
+        ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("must not have a query or fragment"));
     }
+    if parsed.scheme() == "http" && !allow_insecure_http && !is_loopback(&parsed) {
+        return Err(invalid(
+            "must use https (plain http is accepted for loopback hosts, or with allow_insecure_http)",
+        ));
+    }
     Ok(url.trim().trim_end_matches('/').to_string())
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// A base URL as `Debug` may show it: without user info, or not at all when it
+/// does not parse (it could be anything, a secret included).
+fn printable_url(url: &str) -> String {
+    match reqwest::Url::parse(url.trim()) {
+        Ok(mut parsed) => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        Err(_) => "(not a valid URL)".into(),
+    }
 }
 
 impl Client {
@@ -352,26 +431,26 @@ mod tests {
     fn env_errors_name_the_variable_not_the_value() {
         let e = config_error(ClientBuilder::from_vars(vars(&[])));
         assert_eq!(
-            (e.setting, e.reason.as_str()),
+            (e.setting(), e.reason()),
             ("IMPRINT_API_KEY", "is required")
         );
         let e = config_error(ClientBuilder::from_vars(vars(&[
             ("IMPRINT_API_KEY", "k"),
             ("IMPRINT_ENVIRONMENT", "staging-7"),
         ])));
-        assert_eq!(e.setting, "IMPRINT_ENVIRONMENT");
+        assert_eq!(e.setting(), "IMPRINT_ENVIRONMENT");
         assert!(!e.to_string().contains("staging-7"));
         let e = config_error(ClientBuilder::from_vars(vars(&[
             ("IMPRINT_API_KEY", "k"),
             ("IMPRINT_BASE_URL", "ftp://secret@x"),
         ])));
-        assert_eq!(e.setting, "IMPRINT_BASE_URL");
+        assert_eq!(e.setting(), "IMPRINT_BASE_URL");
         assert!(!e.to_string().contains("secret"));
         let e = config_error(ClientBuilder::from_vars(vars(&[(
             "IMPRINT_API_KEY",
             "bad\u{7f}key",
         )])));
-        assert_eq!(e.setting, "IMPRINT_API_KEY");
+        assert_eq!(e.setting(), "IMPRINT_API_KEY");
         assert!(!format!("{e:?}").contains("bad"));
     }
 
@@ -399,7 +478,7 @@ mod tests {
     #[test]
     fn build_requires_a_key() {
         match Client::builder().build() {
-            Err(Error::Config(e)) => assert_eq!(e.setting, "api_key"),
+            Err(Error::Config(e)) => assert_eq!(e.setting(), "api_key"),
             other => panic!("{other:?}"),
         }
     }

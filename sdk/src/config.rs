@@ -1,13 +1,14 @@
 //! What every request of a client carries: credentials, merchant key, user agent,
-//! retry policy. progenitor stores it in the generated `Client` (its "inner"
-//! value) and hands it to the request hooks.
+//! retry policy, time and size limits. progenitor stores it in the generated
+//! `Client` (its "inner" value) and hands it to the request hooks.
 
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
 use crate::auth::AuthScheme;
-use crate::retry::RetryPolicy;
+use crate::retry_policy::RetryPolicy;
 use crate::sensitive::REDACTED;
 
 /// The user agent every request sends.
@@ -24,6 +25,9 @@ pub struct Config {
     pub(crate) merchant_key: Option<HeaderValue>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) deadline: Duration,
+    pub(crate) max_response_body: u64,
 }
 
 impl Config {
@@ -35,6 +39,21 @@ impl Config {
     /// How the API key is sent.
     pub fn auth_scheme(&self) -> AuthScheme {
         self.scheme
+    }
+
+    /// Time allowed for one attempt, response body included.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Time allowed for one call: every attempt and every wait between them.
+    pub fn deadline(&self) -> Duration {
+        self.deadline
+    }
+
+    /// The longest response body the client reads, in bytes.
+    pub fn max_response_body(&self) -> u64 {
+        self.max_response_body
     }
 }
 
@@ -52,6 +71,9 @@ impl fmt::Debug for Config {
             )
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("max_response_body", &self.max_response_body)
             .finish()
     }
 }

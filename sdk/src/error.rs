@@ -18,10 +18,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::operation::OperationMeta;
-use crate::pagination::PaginationErrorKind;
+use crate::meta::OperationMeta;
 use crate::redact;
-use crate::validate::ValidationError;
+use crate::retry_policy::{RetryAfter, RetryStop, retryable_status};
+use crate::validation::ValidationError;
 
 /// `Result` with the SDK's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -37,33 +37,37 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// The request was refused before anything was sent.
-    #[error("{}{source}", prefix(operation))]
+    #[error("{}{source}", prefix(*operation))]
     Validation {
-        /// The operation that was not sent (empty when the input was refused
+        /// The operation that was not sent (`None` when the input was refused
         /// before a request was built, as by [`Ssn::new`](crate::Ssn::new)).
-        operation: &'static str,
+        operation: Option<&'static str>,
         /// Which field, and why.
         #[source]
         source: ValidationError,
     },
     /// No response in time (connect or request timeout), on the last attempt.
-    #[error("{operation}: timed out (after {attempts} attempt(s))")]
+    #[error("{operation}: timed out {}", after(*attempts, *stopped_by))]
     Timeout {
         /// The operation.
         operation: &'static str,
         /// Requests sent, including the one that timed out.
         attempts: u32,
+        /// Why no further attempt was made, when another could have been.
+        stopped_by: Option<RetryStop>,
         /// The underlying error (its URL removed).
         #[source]
         source: reqwest::Error,
     },
     /// The connection failed or broke, on the last attempt.
-    #[error("{operation}: transport error (after {attempts} attempt(s))")]
+    #[error("{operation}: transport error {}", after(*attempts, *stopped_by))]
     Transport {
         /// The operation.
         operation: &'static str,
         /// Requests sent.
         attempts: u32,
+        /// Why no further attempt was made, when another could have been.
+        stopped_by: Option<RetryStop>,
         /// The underlying error (its URL removed).
         #[source]
         source: reqwest::Error,
@@ -71,6 +75,18 @@ pub enum Error {
     /// A success response whose body is not the documented type.
     #[error(transparent)]
     Decode(Box<DecodeError>),
+    /// A response body longer than the client's
+    /// [`max_response_body`](crate::ClientBuilder::max_response_body); reading
+    /// stopped at the limit.
+    #[error("{operation}: the response body exceeds the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The status of the response whose body was too long.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// A pagination stream could not continue.
     #[error("{operation}: pagination stopped at page {page}: {kind}")]
     Pagination {
@@ -86,21 +102,41 @@ pub enum Error {
     Config(#[from] ConfigError),
 }
 
-fn prefix(operation: &str) -> String {
-    if operation.is_empty() {
-        String::new()
-    } else {
-        format!("{operation}: ")
+fn prefix(operation: Option<&str>) -> String {
+    operation.map(|o| format!("{o}: ")).unwrap_or_default()
+}
+
+/// `(after 3 attempts: the retry policy's attempts are used up)`.
+fn after(attempts: u32, stop: Option<RetryStop>) -> String {
+    let plural = if attempts == 1 { "attempt" } else { "attempts" };
+    match stop {
+        Some(stop) => format!("(after {attempts} {plural}: {stop})"),
+        None => format!("(after {attempts} {plural})"),
     }
 }
 
 impl From<ValidationError> for Error {
     fn from(source: ValidationError) -> Self {
         Error::Validation {
-            operation: "",
+            operation: None,
             source,
         }
     }
+}
+
+/// What the transport observed during one call, handed to the error mapping.
+#[derive(Debug, Default)]
+pub(crate) struct CallFacts {
+    /// Requests sent (at least one counts once sending was attempted).
+    pub attempts: u32,
+    /// Input the request hook refused, as it refused it.
+    pub rejected: Option<ValidationError>,
+    /// Why a retryable failure was not retried again.
+    pub stopped_by: Option<RetryStop>,
+    /// The status of the last response received.
+    pub status: Option<StatusCode>,
+    /// The response body limit in force.
+    pub max_body: u64,
 }
 
 impl Error {
@@ -109,6 +145,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => decode.status,
+            Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -131,22 +168,24 @@ impl Error {
     /// retries only operations that are safe to repeat.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(api) => crate::retry::retryable_status(api.status),
+            Error::Api(api) => retryable_status(api.status),
             Error::Timeout { .. } | Error::Transport { .. } => true,
             _ => false,
         }
     }
 
-    /// The operation the error belongs to (empty for configuration errors).
-    pub fn operation(&self) -> &'static str {
+    /// The `operationId` the error belongs to (`None` for configuration errors
+    /// and input refused before a request was built).
+    pub fn operation(&self) -> Option<&'static str> {
         match self {
-            Error::Api(api) => api.operation,
-            Error::Decode(decode) => decode.operation,
-            Error::Validation { operation, .. }
-            | Error::Timeout { operation, .. }
+            Error::Api(api) => Some(api.operation),
+            Error::Decode(decode) => Some(decode.operation),
+            Error::Validation { operation, .. } => *operation,
+            Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::Pagination { operation, .. } => operation,
-            Error::Config(_) => "",
+            | Error::BodyTooLarge { operation, .. }
+            | Error::Pagination { operation, .. } => Some(operation),
+            Error::Config(_) => None,
         }
     }
 
@@ -176,58 +215,101 @@ impl Error {
     pub(crate) async fn from_progenitor<T: DeserializeOwned>(
         error: progenitor_client::Error,
         meta: &'static OperationMeta,
-        attempts: u32,
+        facts: CallFacts,
     ) -> Result<ResponseValue<T>> {
         use progenitor_client::Error as P;
         let operation = meta.id;
+        let attempts = facts.attempts.max(1);
         Err(match error {
             P::InvalidRequest(message) | P::Custom(message) => Error::Validation {
-                operation,
-                source: ValidationError::from_message(&message),
+                operation: Some(operation),
+                source: facts
+                    .rejected
+                    .unwrap_or_else(|| ValidationError::from_builder_message(&message)),
             },
+            P::CommunicationError(source) | P::ResponseBodyError(source) if over_limit(&source) => {
+                Error::BodyTooLarge {
+                    operation,
+                    status: facts.status.unwrap_or(StatusCode::OK),
+                    limit: facts.max_body,
+                }
+            }
             P::CommunicationError(source)
             | P::ResponseBodyError(source)
-            | P::InvalidUpgrade(source) => Error::transport(operation, attempts, source),
-            P::InvalidResponsePayload(body, _) => Error::decode::<T>(operation, None, &body),
-            P::ErrorResponse(value) => Error::api(
+            | P::InvalidUpgrade(source) => {
+                Error::transport(operation, attempts, facts.stopped_by, source)
+            }
+            P::InvalidResponsePayload(body, _) => {
+                Error::decode::<T>(operation, facts.status, &body)
+            }
+            P::ErrorResponse(value) => Error::Api(Box::new(ApiError::new(
                 operation,
                 attempts,
+                facts.stopped_by,
                 value.status(),
-                value.headers(),
+                value.headers().clone(),
                 Bytes::new(),
-                false,
-            ),
+            ))),
             P::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                let (body, truncated) = match read_bounded(response).await {
-                    Ok(read) => read,
-                    Err(source) => return Err(Error::transport(operation, attempts, source)),
+                let read = if status.is_success() {
+                    response.bytes().await.map(|body| (body, false))
+                } else {
+                    read_bounded(response).await
                 };
-                if status.is_success() && !truncated {
+                let (body, truncated) = match read {
+                    Ok(read) => read,
+                    Err(source) if over_limit(&source) => {
+                        return Err(Error::BodyTooLarge {
+                            operation,
+                            status,
+                            limit: facts.max_body,
+                        });
+                    }
+                    Err(source) => {
+                        return Err(Error::transport(
+                            operation,
+                            attempts,
+                            facts.stopped_by,
+                            source,
+                        ));
+                    }
+                };
+                if status.is_success() {
                     return match serde_json::from_slice::<T>(&body) {
                         Ok(value) => Ok(ResponseValue::new(value, status, headers)),
                         Err(_) => Err(Error::decode::<T>(operation, Some(status), &body)),
                     };
                 }
-                Error::api(operation, attempts, status, &headers, body, truncated)
+                let mut api =
+                    ApiError::new(operation, attempts, facts.stopped_by, status, headers, body);
+                api.truncated = truncated;
+                Error::Api(Box::new(api))
             }
         })
     }
 
-    fn transport(operation: &'static str, attempts: u32, source: reqwest::Error) -> Error {
+    fn transport(
+        operation: &'static str,
+        attempts: u32,
+        stopped_by: Option<RetryStop>,
+        source: reqwest::Error,
+    ) -> Error {
         // reqwest's message includes the URL, and a query string may carry PII.
         let source = source.without_url();
         if source.is_timeout() {
             Error::Timeout {
                 operation,
                 attempts,
+                stopped_by,
                 source,
             }
         } else {
             Error::Transport {
                 operation,
                 attempts,
+                stopped_by,
                 source,
             }
         }
@@ -254,32 +336,20 @@ impl Error {
             status,
             path,
             message,
-            snippet: redact::snippet(body),
         }))
     }
+}
 
-    fn api(
-        operation: &'static str,
-        attempts: u32,
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: Bytes,
-        truncated: bool,
-    ) -> Error {
-        let envelope = Envelope::parse(&body);
-        Error::Api(Box::new(ApiError {
-            status,
-            operation,
-            attempts,
-            error_type: envelope.error_type,
-            message: envelope.message,
-            param: envelope.param,
-            details: envelope.details,
-            retry_after: crate::retry::retry_after(headers),
-            body,
-            truncated,
-        }))
+/// Whether reading a body failed because the transport's size limit cut it.
+fn over_limit(error: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = cause.source();
     }
+    false
 }
 
 async fn read_bounded(mut response: reqwest::Response) -> Result<(Bytes, bool), reqwest::Error> {
@@ -300,6 +370,8 @@ pub struct ApiError {
     status: StatusCode,
     operation: &'static str,
     attempts: u32,
+    stopped_by: Option<RetryStop>,
+    headers: HeaderMap,
     error_type: Option<String>,
     message: Option<String>,
     param: Option<String>,
@@ -310,6 +382,31 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    fn new(
+        operation: &'static str,
+        attempts: u32,
+        stopped_by: Option<RetryStop>,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> ApiError {
+        let envelope = Envelope::parse(&body);
+        ApiError {
+            status,
+            operation,
+            attempts,
+            stopped_by,
+            retry_after: RetryAfter::read(&headers).wait(),
+            headers,
+            error_type: envelope.error_type,
+            message: envelope.message,
+            param: envelope.param,
+            details: envelope.details,
+            body,
+            truncated: false,
+        }
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -323,6 +420,17 @@ impl ApiError {
     /// Requests sent (more than one when a safe operation was retried).
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// Why the SDK did not retry again, when the status was retryable and the
+    /// operation safe to repeat.
+    pub fn stopped_by(&self) -> Option<RetryStop> {
+        self.stopped_by
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     /// Imprint's error `type`, or the `error` string of the validation shape.
@@ -375,8 +483,8 @@ impl fmt::Display for ApiError {
         if let Some(param) = &self.param {
             write!(f, " (param `{param}`)")?;
         }
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
+        if self.attempts > 1 || self.stopped_by.is_some() {
+            write!(f, " {}", after(self.attempts, self.stopped_by))?;
         }
         Ok(())
     }
@@ -400,6 +508,7 @@ impl fmt::Debug for ApiError {
                     .collect::<Vec<_>>(),
             )
             .field("retry_after", &self.retry_after)
+            .field("stopped_by", &self.stopped_by)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .finish()
     }
@@ -408,27 +517,47 @@ impl fmt::Debug for ApiError {
 impl std::error::Error for ApiError {}
 
 /// A 2xx body that does not decode as the operation's documented type.
+///
+/// It says where and what was wrong, never what the body held: response text
+/// carries personal data.
 #[derive(Debug)]
 pub struct DecodeError {
+    operation: &'static str,
+    status: Option<StatusCode>,
+    path: String,
+    message: String,
+}
+
+impl DecodeError {
     /// The operation.
-    pub operation: &'static str,
-    /// The status, when known.
-    pub status: Option<StatusCode>,
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The status of the response.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+
     /// Where in the body decoding failed (`data[3].id`, `.` for the root).
-    pub path: String,
-    /// serde's message, without the values it would quote.
-    pub message: String,
-    /// A bounded excerpt of the body with secrets masked.
-    pub snippet: String,
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What was expected and what JSON type was found (serde's message without
+    /// the values it would quote).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: cannot decode the response at `{}`: {} (body: {})",
-            self.operation, self.path, self.message, self.snippet
-        )
+        write!(f, "{}: cannot decode the response", self.operation)?;
+        if let Some(status) = self.status {
+            write!(f, " ({status})")?;
+        }
+        write!(f, " at `{}`: {}", self.path, self.message)
     }
 }
 
@@ -439,17 +568,75 @@ impl std::error::Error for DecodeError {}
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{setting}: {reason}")]
 pub struct ConfigError {
-    /// The builder setting (`api_key`) or variable (`IMPRINT_API_KEY`).
-    pub setting: &'static str,
-    /// What is wrong.
-    pub reason: String,
+    setting: &'static str,
+    reason: String,
 }
 
 impl ConfigError {
+    pub(crate) fn new(setting: &'static str, reason: impl Into<String>) -> ConfigError {
+        ConfigError {
+            setting,
+            reason: reason.into(),
+        }
+    }
+
+    /// The builder setting (`api_key`) or variable (`IMPRINT_API_KEY`).
+    pub fn setting(&self) -> &'static str {
+        self.setting
+    }
+
+    /// What is wrong.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
     /// The same problem, attributed to `setting` (an environment variable that
     /// fed a builder setting).
     pub(crate) fn named(self, setting: &'static str) -> ConfigError {
         ConfigError { setting, ..self }
+    }
+}
+
+/// Why a pagination stopped although the server said there was more.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaginationErrorKind {
+    /// `has_more` was true but `data` was empty: following it would loop forever.
+    EmptyPageWithMore,
+    /// The last item's id equals the cursor just sent: the server did not advance.
+    CursorDidNotAdvance,
+    /// The page ends at a cursor the stream already sent: the server went back
+    /// or around in a cycle.
+    CursorRepeated {
+        /// The page (1-based) whose request first sent that cursor.
+        first_sent_for_page: u64,
+    },
+    /// `has_more` was true but the last item has no id to continue from.
+    MissingCursor,
+}
+
+impl fmt::Display for PaginationErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PaginationErrorKind::EmptyPageWithMore => {
+                write!(f, "the server said has_more with an empty page")
+            }
+            PaginationErrorKind::CursorDidNotAdvance => {
+                write!(
+                    f,
+                    "the server did not advance: the page ends at the cursor just sent"
+                )
+            }
+            PaginationErrorKind::CursorRepeated {
+                first_sent_for_page,
+            } => write!(
+                f,
+                "the page ends at a cursor already sent for page {first_sent_for_page}: following it would loop"
+            ),
+            PaginationErrorKind::MissingCursor => {
+                write!(f, "the last item of the page has no id to continue from")
+            }
+        }
     }
 }
 
@@ -519,17 +706,14 @@ mod tests {
     use super::*;
 
     fn api(body: &str) -> ApiError {
-        match Error::api(
+        ApiError::new(
             "getCustomer",
             1,
+            None,
             StatusCode::NOT_FOUND,
-            &HeaderMap::new(),
+            HeaderMap::new(),
             Bytes::from(body.to_string()),
-            false,
-        ) {
-            Error::Api(api) => *api,
-            other => panic!("{other:?}"),
-        }
+        )
     }
 
     #[test]

@@ -46,36 +46,51 @@
 //!   examples and benchmarks.
 #![warn(missing_docs)]
 
-mod auth;
-mod client;
-mod config;
-mod error;
-mod hooks;
-#[cfg(feature = "mock")]
-pub mod mock;
-pub mod operation;
-pub mod pagination;
+// The facade's layers, lowest first; a module uses only the ones above it in
+// this list (ARCHITECTURE.md draws it, `tests/integration/layers.rs` keeps it so).
+// Values:
+mod meta;
+mod path_segment;
 mod redact;
-pub mod retry;
+mod retry_policy;
 mod sensitive;
 mod validate;
-pub mod webhook;
-
+mod validation;
+// The one error type:
+mod error;
+// Credentials and per-client settings:
+mod auth;
+mod config;
+// Generated code (its index invokes `operation!` and `paginated!` below):
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated;
+// One call, its transport, operations, pagination:
+mod call;
+mod operation;
+pub mod pagination;
+mod transport;
+// Methods on generated types:
+mod client;
+mod types_ext;
+// On top:
+#[cfg(feature = "mock")]
+pub mod mock;
+pub mod webhook;
 
 pub use auth::{ApiKey, AuthScheme};
 pub use client::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment};
 pub use config::{Config, MERCHANT_KEY_HEADER, USER_AGENT};
 pub use error::{ApiError, ConfigError, DecodeError, Error, MAX_ERROR_BODY, Result};
 pub use generated::{Client, builder, component_schemas, types};
-pub use operation::{Operation, OperationMeta};
+pub use meta::{OperationMeta, PageParams, Safety};
+pub use operation::Operation;
 pub use pagination::{Paginated, Paginator};
+pub use path_segment::PathSegment;
 pub use progenitor_client::ResponseValue;
-pub use retry::RetryPolicy;
+pub use retry_policy::{RetryPolicy, RetryStop};
 pub use sensitive::{REDACTED, Sensitive, Ssn};
-pub use validate::ValidationError;
+pub use validation::ValidationError;
 
 /// The traits that put `.call()` and `.stream()` on the generated builders.
 pub mod prelude {

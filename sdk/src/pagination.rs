@@ -34,8 +34,7 @@
 //! Dropping a stream drops the request in flight with it (reqwest cancels it);
 //! a read-ahead task is aborted with it, so nothing keeps running.
 
-use std::collections::VecDeque;
-use std::fmt;
+use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroU32;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -44,36 +43,41 @@ use futures::Stream;
 use futures::future::BoxFuture;
 
 use crate::error::Error;
+pub use crate::error::PaginationErrorKind;
 use crate::operation::Operation;
+
+/// The part of a paginated builder only the SDK implements and calls.
+pub(crate) mod sealed {
+    use std::num::NonZeroU32;
+
+    /// How to page one generated list operation.
+    pub trait PageRequest<'a>: crate::operation::sealed::Request<'a> + Clone {
+        /// One element of the page's `data`.
+        type Item: Send + 'a;
+
+        /// The builder with `limit` (when given) and `starting_after` set.
+        fn with_page(self, limit: Option<NonZeroU32>, starting_after: Option<String>) -> Self;
+
+        /// The page's items.
+        fn items(page: &Self::Output) -> &[Self::Item];
+
+        /// The page's items, by value.
+        fn into_items(page: Self::Output) -> Vec<Self::Item>;
+
+        /// The page's `has_more` (missing counts as `false`).
+        fn has_more(page: &Self::Output) -> bool;
+
+        /// The id an item stands for: the next request's `starting_after`.
+        fn item_id(item: &Self::Item) -> Option<&str>;
+    }
+}
 
 /// A generated builder for a cursor-paginated operation.
 ///
 /// Implemented by the generated index for exactly the operations whose request
-/// takes `starting_after`. Bring it into scope with `use imprint::prelude::*;`.
-pub trait Paginated<'a>: Operation<'a> + Clone {
-    /// One element of the page's `data`.
-    type Item: Send + 'a;
-
-    /// The builder with `limit` (when given) and `starting_after` set.
-    #[doc(hidden)]
-    fn with_page(self, limit: Option<NonZeroU32>, starting_after: Option<String>) -> Self;
-
-    /// The page's items.
-    #[doc(hidden)]
-    fn items(page: &Self::Output) -> &[Self::Item];
-
-    /// The page's items, by value.
-    #[doc(hidden)]
-    fn into_items(page: Self::Output) -> Vec<Self::Item>;
-
-    /// The page's `has_more` (missing counts as `false`).
-    #[doc(hidden)]
-    fn has_more(page: &Self::Output) -> bool;
-
-    /// The cursor an item stands for (its `id`).
-    #[doc(hidden)]
-    fn item_id(item: &Self::Item) -> Option<&str>;
-
+/// takes `starting_after` (the trait is sealed). Bring it into scope with
+/// `use imprint::prelude::*;`.
+pub trait Paginated<'a>: sealed::PageRequest<'a> + Operation<'a> {
     /// Every item of every page, with default options.
     fn stream(self) -> Items<'a, Self> {
         self.paginate().items()
@@ -90,6 +94,8 @@ pub trait Paginated<'a>: Operation<'a> + Clone {
         }
     }
 }
+
+impl<'a, R: sealed::PageRequest<'a>> Paginated<'a> for R {}
 
 /// Options for one pagination; finish with [`items`](Paginator::items) or
 /// [`pages`](Paginator::pages).
@@ -129,8 +135,7 @@ impl<'a, B: Paginated<'a>> Paginator<'a, B> {
             page_size: self.page_size,
             read_ahead: self.read_ahead,
             remaining: self.max_items,
-            cursor: None,
-            page: 0,
+            trail: Trail::default(),
             current: None,
             ahead: None,
             done: false,
@@ -148,39 +153,6 @@ impl<'a, B: Paginated<'a>> Paginator<'a, B> {
     }
 }
 
-/// Why a pagination stopped although the server said there was more.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PaginationErrorKind {
-    /// `has_more` was true but `data` was empty: following it would loop forever.
-    EmptyPageWithMore,
-    /// The last item's id equals the cursor just sent: the server did not advance.
-    CursorDidNotAdvance {
-        /// The cursor that came back unchanged.
-        cursor: String,
-    },
-    /// `has_more` was true but the last item has no id to continue from.
-    MissingCursor,
-}
-
-impl fmt::Display for PaginationErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PaginationErrorKind::EmptyPageWithMore => {
-                write!(f, "the server said has_more with an empty page")
-            }
-            PaginationErrorKind::CursorDidNotAdvance { cursor } => {
-                write!(
-                    f,
-                    "the server did not advance: the page ends at the cursor just sent ({cursor})"
-                )
-            }
-            PaginationErrorKind::MissingCursor => {
-                write!(f, "the last item of the page has no id to continue from")
-            }
-        }
-    }
-}
-
 /// A stream of pages; see [`Paginator::pages`].
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<'a, B: Paginated<'a>> {
@@ -189,10 +161,7 @@ pub struct Pages<'a, B: Paginated<'a>> {
     read_ahead: bool,
     /// Items still wanted, when capped.
     remaining: Option<u64>,
-    /// The cursor the next request sends.
-    cursor: Option<String>,
-    /// Pages received so far.
-    page: u64,
+    trail: Trail,
     current: Option<Fetch<'a, B::Output>>,
     ahead: Option<Fetch<'a, B::Output>>,
     done: bool,
@@ -216,7 +185,10 @@ impl<'a, B: Paginated<'a>> Pages<'a, B> {
             }
             (size, _) => size,
         };
-        let request = self.request.clone().with_page(limit, self.cursor.clone());
+        let request = self
+            .request
+            .clone()
+            .with_page(limit, self.trail.next_after.clone());
         if background {
             Box::pin(crate::operation::call_in_background(request))
         } else {
@@ -224,29 +196,60 @@ impl<'a, B: Paginated<'a>> Pages<'a, B> {
         }
     }
 
-    /// Checks a page against the previous cursor and decides what comes next.
+    /// Checks a page against the cursors already sent and decides what comes next.
     fn accept(&mut self, page: &B::Output) -> Result<(), Error> {
-        self.page += 1;
         let items = B::items(page);
+        let last = items.last().and_then(B::item_id);
         let more = B::has_more(page);
-        let fail = |kind| Err(Error::pagination(B::META.id, self.page, kind));
-        if more && items.is_empty() {
-            return fail(PaginationErrorKind::EmptyPageWithMore);
-        }
-        let last = items.last().and_then(B::item_id).map(str::to_string);
-        if more && last.is_none() {
-            return fail(PaginationErrorKind::MissingCursor);
-        }
-        if more && last.is_some() && last == self.cursor {
-            return fail(PaginationErrorKind::CursorDidNotAdvance {
-                cursor: last.unwrap_or_default(),
-            });
-        }
+        self.trail
+            .advance(items.len(), more, last)
+            .map_err(|kind| Error::pagination(B::META.id, self.trail.pages, kind))?;
         if let Some(left) = &mut self.remaining {
             *left = left.saturating_sub(items.len() as u64);
         }
-        self.cursor = last;
         self.done = !more || self.remaining == Some(0);
+        Ok(())
+    }
+}
+
+/// The cursors a pagination has sent, so that a server going back or around a
+/// cycle is caught whatever its length. Memory grows with pages, not items.
+#[derive(Default)]
+struct Trail {
+    /// Pages received so far.
+    pages: u64,
+    /// The `starting_after` the next request sends.
+    next_after: Option<String>,
+    /// Every cursor sent, with the page whose request sent it.
+    sent: HashMap<String, u64>,
+}
+
+impl Trail {
+    /// Takes page number `pages + 1`: `len` items, `has_more`, the last item's id.
+    fn advance(
+        &mut self,
+        len: usize,
+        more: bool,
+        last: Option<&str>,
+    ) -> Result<(), PaginationErrorKind> {
+        self.pages += 1;
+        if !more {
+            return Ok(());
+        }
+        if len == 0 {
+            return Err(PaginationErrorKind::EmptyPageWithMore);
+        }
+        let last = last.ok_or(PaginationErrorKind::MissingCursor)?;
+        if self.next_after.as_deref() == Some(last) {
+            return Err(PaginationErrorKind::CursorDidNotAdvance);
+        }
+        if let Some(&first_sent_for_page) = self.sent.get(last) {
+            return Err(PaginationErrorKind::CursorRepeated {
+                first_sent_for_page,
+            });
+        }
+        self.sent.insert(last.to_string(), self.pages + 1);
+        self.next_after = Some(last.to_string());
         Ok(())
     }
 }
@@ -319,31 +322,36 @@ impl<'a, B: Paginated<'a>> Stream for Items<'a, B> {
 
 /// A value an item's id field may have: `String` or `Option<String>`.
 #[doc(hidden)]
-pub trait CursorField {
-    fn cursor(&self) -> Option<&str>;
+pub trait ItemId {
+    /// The id, if there is one.
+    fn item_id(&self) -> Option<&str>;
 }
 
-impl CursorField for String {
-    fn cursor(&self) -> Option<&str> {
+impl ItemId for String {
+    fn item_id(&self) -> Option<&str> {
         Some(self)
     }
 }
 
-impl CursorField for Option<String> {
-    fn cursor(&self) -> Option<&str> {
+impl ItemId for Option<String> {
+    fn item_id(&self) -> Option<&str> {
         self.as_deref()
     }
 }
 
-/// Implements [`Paginated`] for one generated builder; invoked through
-/// `operation!` by the generated index.
+/// Implements [`Paginated`] for one generated builder. Invoked by the generated
+/// index; every path is absolute, so the macro means the same wherever it expands.
 macro_rules! paginated {
-    ($builder:ident, $cursor:ident, $item:ty, $id:ident) => {
-        impl<'a> $crate::pagination::Paginated<'a> for builder::$builder<'a> {
+    ($builder:ident, $params:ident, $item:ty, $id:ident) => {
+        impl<'a> $crate::pagination::sealed::PageRequest<'a> for $crate::generated::builder::$builder<'a> {
             type Item = $item;
 
-            fn with_page(self, limit: ::std::option::Option<::std::num::NonZeroU32>, after: ::std::option::Option<String>) -> Self {
-                $crate::pagination::paginated!(@set $cursor, self, limit, after)
+            fn with_page(
+                self,
+                limit: ::std::option::Option<::std::num::NonZeroU32>,
+                after: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                $crate::pagination::paginated!(@set $params, self, limit, after)
             }
 
             fn items(page: &Self::Output) -> &[$item] {
@@ -359,31 +367,88 @@ macro_rules! paginated {
             }
 
             fn item_id(item: &$item) -> ::std::option::Option<&str> {
-                $crate::pagination::CursorField::cursor(&item.$id)
+                $crate::pagination::ItemId::item_id(&item.$id)
             }
         }
     };
     (@set query, $request:ident, $limit:ident, $after:ident) => {{
         let request = match $limit {
-            Some(limit) => $request.limit(limit),
-            None => $request,
+            ::std::option::Option::Some(limit) => $request.limit(limit),
+            ::std::option::Option::None => $request,
         };
         match $after {
-            Some(after) => request.starting_after(after),
-            None => request,
+            ::std::option::Option::Some(after) => request.starting_after(after),
+            ::std::option::Option::None => request,
         }
     }};
     (@set body, $request:ident, $limit:ident, $after:ident) => {
         $request.body_map(move |body| {
             let body = match $limit {
-                Some(limit) => body.limit(limit),
-                None => body,
+                ::std::option::Option::Some(limit) => body.limit(limit),
+                ::std::option::Option::None => body,
             };
             match $after {
-                Some(after) => body.starting_after(after),
-                None => body,
+                ::std::option::Option::Some(after) => body.starting_after(after),
+                ::std::option::Option::None => body,
             }
         })
     };
 }
 pub(crate) use paginated;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_last_page_ends_whatever_it_holds() {
+        let mut trail = Trail::default();
+        assert_eq!(trail.advance(0, false, None), Ok(()));
+        assert_eq!(trail.pages, 1);
+    }
+
+    #[test]
+    fn pages_advance_by_the_last_id() {
+        let mut trail = Trail::default();
+        trail.advance(2, true, Some("b")).unwrap();
+        assert_eq!(trail.next_after.as_deref(), Some("b"));
+        trail.advance(2, true, Some("d")).unwrap();
+        assert_eq!(trail.next_after.as_deref(), Some("d"));
+    }
+
+    #[test]
+    fn empty_pages_and_missing_ids_cannot_be_followed() {
+        assert_eq!(
+            Trail::default().advance(0, true, None),
+            Err(PaginationErrorKind::EmptyPageWithMore)
+        );
+        assert_eq!(
+            Trail::default().advance(3, true, None),
+            Err(PaginationErrorKind::MissingCursor)
+        );
+    }
+
+    #[test]
+    fn a_page_ending_at_the_cursor_just_sent_did_not_advance() {
+        let mut trail = Trail::default();
+        trail.advance(1, true, Some("a")).unwrap();
+        assert_eq!(
+            trail.advance(1, true, Some("a")),
+            Err(PaginationErrorKind::CursorDidNotAdvance)
+        );
+    }
+
+    #[test]
+    fn a_cycle_of_any_length_is_caught() {
+        let mut trail = Trail::default();
+        for id in ["a", "b", "c"] {
+            trail.advance(1, true, Some(id)).unwrap();
+        }
+        assert_eq!(
+            trail.advance(1, true, Some("a")),
+            Err(PaginationErrorKind::CursorRepeated {
+                first_sent_for_page: 2
+            })
+        );
+    }
+}

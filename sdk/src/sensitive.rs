@@ -11,7 +11,7 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::validate::ValidationError;
+use crate::validation::ValidationError;
 
 /// What `Debug` and `Display` show instead of a secret.
 pub const REDACTED: &str = "[redacted]";

@@ -169,10 +169,10 @@ async fn undecodable_success_names_the_path_without_the_value() {
     let Error::Decode(decode) = &error else {
         panic!("{error:?}")
     };
-    assert_eq!(decode.operation, "searchCustomersPost");
-    assert_eq!(decode.path, "data[0].id");
+    assert_eq!(decode.operation(), "searchCustomersPost");
+    assert_eq!(decode.path(), "data[0].id");
     assert_eq!(
-        decode.message,
+        decode.message(),
         "invalid type: integer `…`, expected a string at line 1 column 24"
     );
     assert!(!error.to_string().contains("123456789"), "{error}");
@@ -193,9 +193,9 @@ async fn a_page_without_data_is_a_decode_error_naming_the_field() {
         panic!("{error:?}")
     };
     assert!(
-        decode.message.starts_with("missing field `data`"),
+        decode.message().starts_with("missing field `data`"),
         "{}",
-        decode.message
+        decode.message()
     );
 }
 

@@ -4,6 +4,7 @@ mod auth;
 mod errors;
 mod fake_server;
 mod fidelity;
+mod layers;
 mod pagination;
 mod redaction;
 mod retries;

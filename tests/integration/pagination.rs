@@ -247,7 +247,7 @@ async fn a_server_that_does_not_advance_is_caught() {
     assert_eq!(results[1].as_ref().unwrap().id, "c2");
     let Err(
         error @ Error::Pagination {
-            kind: PaginationErrorKind::CursorDidNotAdvance { cursor },
+            kind: PaginationErrorKind::CursorDidNotAdvance,
             page: 2,
             ..
         },
@@ -255,7 +255,6 @@ async fn a_server_that_does_not_advance_is_caught() {
     else {
         panic!("{results:?}")
     };
-    assert_eq!(cursor, "c2");
     assert!(error.to_string().contains("did not advance"), "{error}");
     mock.assert_calls_async(2).await;
 }
@@ -296,9 +295,9 @@ async fn missing_data_is_a_decode_error_naming_the_field() {
         panic!("{results:?}")
     };
     assert!(
-        decode.message.starts_with("missing field `data`"),
+        decode.message().starts_with("missing field `data`"),
         "{}",
-        decode.message
+        decode.message()
     );
 }
 
@@ -537,7 +536,7 @@ fn every_paginated_operation_of_the_spec_has_a_stream() {
     );
     let streamed: Vec<&str> = OperationMeta::all()
         .iter()
-        .filter(|m| m.cursor.is_some())
+        .filter(|m| m.page_params.is_some())
         .map(|m| m.id)
         .collect();
     assert_eq!(streamed, spec);

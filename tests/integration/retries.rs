@@ -179,7 +179,7 @@ async fn exhausted_retries_return_the_last_error_with_the_attempt_count() {
     assert!(error.is_retryable());
     assert_eq!(
         error.to_string(),
-        "searchCustomers: HTTP 502 Bad Gateway: <html>bad gateway</html> (after 3 attempts)"
+        "searchCustomers: HTTP 502 Bad Gateway: <html>bad gateway</html> (after 3 attempts: the retry policy's attempts are used up)"
     );
 }
 

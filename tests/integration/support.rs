@@ -25,6 +25,7 @@ pub fn builder(server: &MockServer) -> imprint::ClientBuilder {
         .base_url(server.base_url())
         .retry_policy(
             RetryPolicy::default()
+                .min_delay(Duration::from_millis(1))
                 .base_delay(Duration::from_millis(5))
                 .max_delay(Duration::from_millis(20)),
         )

@@ -121,7 +121,7 @@ async fn impossible_date_of_birth_never_reaches_the_server() {
             .await
             .unwrap_err();
         assert_eq!(field(&error), expected, "{error}");
-        assert_eq!(error.operation(), "searchCustomersPost");
+        assert_eq!(error.operation(), Some("searchCustomersPost"));
     }
     any.assert_calls_async(0).await;
 }

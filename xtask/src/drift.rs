@@ -18,11 +18,14 @@ pub enum Drift {
         /// SHA-256 of `openapi.yaml` now.
         current: String,
     },
-    /// The generator (progenitor) version changed since the file was generated.
+    /// The generator changed since the file was generated: progenitor's
+    /// version, or the xtask's own generation code (its fingerprint).
     GeneratorChanged {
-        /// Version recorded in the header.
+        /// `progenitor` or `xtask`.
+        part: &'static str,
+        /// What the header records.
         recorded: String,
-        /// Version the xtask is built with.
+        /// What the xtask is built with.
         current: String,
     },
     /// Same spec, same generator, different text: someone edited the file.
@@ -39,9 +42,13 @@ impl fmt::Display for Drift {
                 &recorded[..recorded.len().min(12)],
                 &current[..current.len().min(12)]
             ),
-            Drift::GeneratorChanged { recorded, current } => write!(
+            Drift::GeneratorChanged {
+                part,
+                recorded,
+                current,
+            } => write!(
                 f,
-                "the generator changed since sdk/src/generated.rs was generated (header: progenitor {recorded}, xtask: progenitor {current})"
+                "the generator changed since sdk/src/generated.rs was generated ({part}: header {recorded}, now {current})"
             ),
             Drift::HandEdited => write!(
                 f,
@@ -51,13 +58,20 @@ impl fmt::Display for Drift {
     }
 }
 
-/// Compares the file on disk with a fresh generation. `None` means identical.
-pub fn diagnose(
-    on_disk: Option<&str>,
-    fresh: &str,
-    spec_sha256: &str,
-    generator: &str,
-) -> Option<Drift> {
+/// What produced a generated file, as its header records it.
+#[derive(Clone, Copy, Debug)]
+pub struct Stamp<'a> {
+    /// SHA-256 of the spec.
+    pub spec_sha256: &'a str,
+    /// progenitor's version.
+    pub progenitor: &'a str,
+    /// The xtask's generation-code fingerprint.
+    pub xtask: &'a str,
+}
+
+/// Compares the file on disk with a fresh generation made with `current`.
+/// `None` means identical.
+pub fn diagnose(on_disk: Option<&str>, fresh: &str, current: Stamp<'_>) -> Option<Drift> {
     let Some(on_disk) = on_disk else {
         return Some(Drift::Missing);
     };
@@ -73,21 +87,35 @@ pub fn diagnose(
             .map(str::to_string)
     };
     let has_marker = on_disk.lines().next() == Some(MARKER);
-    match (
-        has_marker,
-        header("// spec: openapi.yaml sha256:"),
-        header("// generator: progenitor "),
-    ) {
-        (true, Some(recorded), _) if recorded != spec_sha256 => Some(Drift::SpecChanged {
-            recorded,
-            current: spec_sha256.to_string(),
-        }),
-        (true, _, Some(recorded)) if recorded != generator => Some(Drift::GeneratorChanged {
-            recorded,
-            current: generator.to_string(),
-        }),
-        _ => Some(Drift::HandEdited),
+    if !has_marker {
+        return Some(Drift::HandEdited);
     }
+    let changed = |prefix: &str, now: &str| header(prefix).filter(|recorded| recorded != now);
+    if let Some(recorded) = changed("// spec: openapi.yaml sha256:", current.spec_sha256) {
+        return Some(Drift::SpecChanged {
+            recorded,
+            current: current.spec_sha256.to_string(),
+        });
+    }
+    for (part, prefix, now) in [
+        (
+            "progenitor",
+            "// generator: progenitor ",
+            current.progenitor,
+        ),
+        ("xtask", "// xtask: ", current.xtask),
+    ] {
+        // A header without the line predates it: the generator changed too.
+        let recorded = header(prefix).unwrap_or_else(|| "(none)".into());
+        if recorded != now {
+            return Some(Drift::GeneratorChanged {
+                part,
+                recorded,
+                current: now.to_string(),
+            });
+        }
+    }
+    Some(Drift::HandEdited)
 }
 
 /// The first `max_lines` lines of a unified diff from the file on disk to a fresh
@@ -114,59 +142,82 @@ pub fn first_differences(on_disk: &str, fresh: &str, max_lines: usize) -> String
 mod tests {
     use super::*;
 
-    fn file(sha: &str, generator: &str, body: &str) -> String {
+    const NOW: Stamp<'static> = Stamp {
+        spec_sha256: "aa",
+        progenitor: "1.0",
+        xtask: "f1",
+    };
+
+    fn file(sha: &str, progenitor: &str, xtask: &str, body: &str) -> String {
         format!(
-            "{MARKER}\n// spec: openapi.yaml sha256:{sha}\n// generator: progenitor {generator}\n{body}"
+            "{MARKER}\n// spec: openapi.yaml sha256:{sha}\n// generator: progenitor {progenitor}\n// xtask: {xtask}\n{body}"
         )
     }
 
     #[test]
     fn identical_is_no_drift() {
-        let fresh = file("aa", "1.0", "fn a() {}\n");
-        assert_eq!(diagnose(Some(&fresh), &fresh, "aa", "1.0"), None);
+        let fresh = file("aa", "1.0", "f1", "fn a() {}\n");
+        assert_eq!(diagnose(Some(&fresh), &fresh, NOW), None);
     }
 
     #[test]
     fn appended_comment_is_a_hand_edit() {
-        let fresh = file("aa", "1.0", "fn a() {}\n");
+        let fresh = file("aa", "1.0", "f1", "fn a() {}\n");
         let edited = format!("{fresh}// tweak\n");
         assert_eq!(
-            diagnose(Some(&edited), &fresh, "aa", "1.0"),
+            diagnose(Some(&edited), &fresh, NOW),
             Some(Drift::HandEdited)
         );
     }
 
     #[test]
     fn new_spec_hash_is_a_spec_change() {
-        let old = file("aa", "1.0", "fn a() {}\n");
-        let fresh = file("bb", "1.0", "fn a() {}\nfn b() {}\n");
-        let drift = diagnose(Some(&old), &fresh, "bb", "1.0").unwrap();
+        let old = file("00", "1.0", "f1", "fn a() {}\n");
+        let fresh = file("aa", "1.0", "f1", "fn a() {}\nfn b() {}\n");
+        let drift = diagnose(Some(&old), &fresh, NOW).unwrap();
         assert_eq!(
             drift,
             Drift::SpecChanged {
-                recorded: "aa".into(),
-                current: "bb".into()
+                recorded: "00".into(),
+                current: "aa".into()
             }
         );
         assert!(drift.to_string().starts_with("openapi.yaml changed since"));
     }
 
     #[test]
-    fn new_generator_is_named() {
-        let old = file("aa", "1.0", "x\n");
+    fn new_progenitor_is_named() {
+        let old = file("aa", "0.9", "f1", "x\n");
+        let drift = diagnose(Some(&old), &file("aa", "1.0", "f1", "y\n"), NOW).unwrap();
+        assert_eq!(
+            drift.to_string(),
+            "the generator changed since sdk/src/generated.rs was generated (progenitor: header 0.9, now 1.0)"
+        );
+    }
+
+    #[test]
+    fn a_changed_normalizer_is_a_generator_change_not_a_hand_edit() {
+        let old = file("aa", "1.0", "e0", "x\n");
+        let drift = diagnose(Some(&old), &file("aa", "1.0", "f1", "y\n"), NOW).unwrap();
+        assert!(
+            matches!(drift, Drift::GeneratorChanged { part: "xtask", .. }),
+            "{drift}"
+        );
+        let older =
+            format!("{MARKER}\n// spec: openapi.yaml sha256:aa\n// generator: progenitor 1.0\nx\n");
         assert!(matches!(
-            diagnose(Some(&old), &file("aa", "2.0", "y\n"), "aa", "2.0"),
-            Some(Drift::GeneratorChanged { .. })
+            diagnose(Some(&older), "y", NOW),
+            Some(Drift::GeneratorChanged { part: "xtask", .. })
         ));
     }
 
     #[test]
     fn missing_header_is_a_hand_edit() {
         assert_eq!(
-            diagnose(Some("fn a() {}\n"), &file("aa", "1.0", ""), "aa", "1.0"),
+            diagnose(Some("fn a() {}\n"), &file("aa", "1.0", "f1", ""), NOW),
             Some(Drift::HandEdited)
         );
-        assert_eq!(diagnose(None, "x", "aa", "1.0"), Some(Drift::Missing));
+        assert_eq!(diagnose(None, "x", NOW), Some(Drift::Missing));
     }
 
     #[test]

@@ -5,8 +5,11 @@
 //! classification, tracing path templates, pagination streams, typed errors), and
 //! it must follow the spec without hand upkeep, so the xtask reads it off the
 //! generated syntax tree and the normalized document and emits a table of
-//! operations plus one invocation of the facade's `operation!` macro per builder:
-//! data here, behaviour in the facade.
+//! operations plus one invocation of the facade's `operation!` macro per builder
+//! (and of `paginated!` per cursor-paginated one): data here, behaviour in the
+//! facade. Every path it emits is absolute (`crate::generated::types::…`), so
+//! the macros mean the same wherever they expand. A builder it cannot map is an
+//! error naming it, never a skipped line.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -15,6 +18,7 @@ use serde_json::Value;
 use syn::visit::Visit;
 
 use crate::normalize::page_data::{CursorIn, cursor_location};
+use crate::normalize::path_segments;
 use crate::normalize::sensitive::REPLACEMENTS;
 use crate::normalize::walk::{METHODS, escape};
 
@@ -37,6 +41,16 @@ pub struct Entry {
     pub pages: Option<(CursorIn, TokenStream, Ident)>,
 }
 
+/// A generated builder the index cannot map to an operation of the spec.
+#[derive(Debug, thiserror::Error)]
+#[error("builder `{builder}`: {reason}; the operation index cannot describe it")]
+pub struct IndexError {
+    /// The builder type (or the `impl` block's text when it has no name).
+    pub builder: String,
+    /// What could not be read.
+    pub reason: &'static str,
+}
+
 /// All operations, plus the generated types.
 pub struct Index {
     /// Operations in generation order.
@@ -49,7 +63,7 @@ pub struct Index {
 
 impl Index {
     /// Reads the index off progenitor's output and the normalized document.
-    pub fn build(file: &syn::File, doc: &Value) -> Index {
+    pub fn build(file: &syn::File, doc: &Value) -> Result<Index, IndexError> {
         let types = module(&file.items, "types").map_or(&[][..], Vec::as_slice);
         let builders = module(&file.items, "builder").map_or(&[][..], Vec::as_slice);
         let mut operations = Vec::new();
@@ -57,28 +71,38 @@ impl Index {
             let syn::Item::Impl(block) = item else {
                 continue;
             };
+            // Builders are the impl blocks with a `send()`; others (none today)
+            // are helpers the index has nothing to say about.
             let Some(send) = block.items.iter().find_map(|item| match item {
                 syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
                 _ => None,
             }) else {
                 continue;
             };
-            let Some(name) = operation_id(send) else {
-                continue;
+            let builder = self_ident(&block.self_ty).ok_or_else(|| IndexError {
+                builder: quote::ToTokens::to_token_stream(&block.self_ty).to_string(),
+                reason: "its type has no name",
+            })?;
+            let fail = |reason| IndexError {
+                builder: builder.to_string(),
+                reason,
             };
-            let (Some(builder), Some(output)) =
-                (self_ident(&block.self_ty), success_type(&send.sig.output))
-            else {
-                continue;
-            };
-            let Some((id, method, path)) = locate(doc, &name) else {
-                continue;
-            };
+            let name =
+                operation_id(send).ok_or_else(|| fail("its send() names no `operation_id`"))?;
+            let output = success_type(&send.sig.output)
+                .ok_or_else(|| fail("its send() does not return Result<ResponseValue<T>, _>"))?;
+            let (id, method, path) = locate(doc, &name)
+                .ok_or_else(|| fail("no operation of the spec has its operation_id"))?;
             let at = format!("/paths/{}/{}", escape(&path), method.to_ascii_lowercase());
-            let pages = cursor_location(doc, &at).and_then(|cursor| {
-                let (item, id) = page_item(types, &output)?;
-                Some((cursor, item, id))
-            });
+            let pages = match cursor_location(doc, &at) {
+                None => None,
+                Some(cursor) => {
+                    let (item, id) = page_item(types, &output).ok_or_else(|| {
+                        fail("it takes `starting_after` but its response has no `data` of items with an id")
+                    })?;
+                    Some((cursor, item, id))
+                }
+            };
             operations.push(Entry {
                 id,
                 name,
@@ -99,31 +123,32 @@ impl Index {
                 )
             })
             .count();
-        Index {
+        Ok(Index {
             operations,
             types,
             components,
-        }
+        })
     }
 
     /// The items appended to the generated file: the `OPERATIONS` table, then
-    /// one `operation!` invocation per builder.
+    /// one `operation!` invocation per builder and one `paginated!` per
+    /// cursor-paginated builder.
     pub fn items(&self) -> Vec<syn::Item> {
         let count = self.operations.len();
         let metas = self.operations.iter().map(|entry| {
             let Entry { id, name, method, path, pages, .. } = entry;
             let cursor = match pages {
-                Some((CursorIn::Query, ..)) => quote! { Some(crate::operation::Cursor::Query) },
-                Some((CursorIn::Body, ..)) => quote! { Some(crate::operation::Cursor::Body) },
+                Some((CursorIn::Query, ..)) => quote! { Some(crate::meta::PageParams::Query) },
+                Some((CursorIn::Body, ..)) => quote! { Some(crate::meta::PageParams::Body) },
                 None => quote! { None },
             };
             quote! {
-                crate::operation::OperationMeta { id: #id, name: #name, method: #method, path: #path, cursor: #cursor }
+                crate::meta::OperationMeta { id: #id, name: #name, method: #method, path: #path, page_params: #cursor }
             }
         });
         let table = quote! {
             /// Every operation of `openapi.yaml`, in generation order (emitted by `cargo xtask codegen`).
-            pub const OPERATIONS: [crate::operation::OperationMeta; #count] = [#(#metas),*];
+            pub const OPERATIONS: [crate::meta::OperationMeta; #count] = [#(#metas),*];
         };
         let schemas = self
             .components
@@ -147,8 +172,11 @@ impl Index {
                 pages,
                 ..
             } = entry;
-            let pages = pages.as_ref().map(|(cursor, item, id)| {
-                let cursor = Ident::new(
+            let output = absolute(output);
+            let invocation = quote! { crate::operation::operation!(#index, #builder -> #output); };
+            items.push(syn::parse2(invocation).expect("an operation! invocation is a valid item"));
+            if let Some((cursor, item, id)) = pages {
+                let params = Ident::new(
                     if *cursor == CursorIn::Body {
                         "body"
                     } else {
@@ -156,11 +184,12 @@ impl Index {
                     },
                     Span::call_site(),
                 );
-                quote! { , pages(#cursor, #item, #id) }
-            });
-            let invocation =
-                quote! { crate::operation::operation!(#index, #builder -> #output #pages); };
-            items.push(syn::parse2(invocation).expect("an operation! invocation is a valid item"));
+                let invocation =
+                    quote! { crate::pagination::paginated!(#builder, #params, #item, #id); };
+                items.push(
+                    syn::parse2(invocation).expect("a paginated! invocation is a valid item"),
+                );
+            }
         }
         items
     }
@@ -186,7 +215,11 @@ fn component_types(types: &[syn::Item], doc: &Value) -> Vec<(String, TokenStream
         .map(|(name, _)| name);
     names
         .filter_map(|name| {
-            if let Some((_, rust)) = REPLACEMENTS.iter().find(|(schema, _)| schema == name) {
+            if let Some((_, rust)) = REPLACEMENTS
+                .iter()
+                .chain([&path_segments::REPLACEMENT])
+                .find(|(schema, _)| schema == name)
+            {
                 return Some((name.clone(), rust.parse().ok()?));
             }
             let ident = [name.clone(), name.to_upper_camel_case()]
@@ -196,6 +229,26 @@ fn component_types(types: &[syn::Item], doc: &Value) -> Vec<(String, TokenStream
             Some((name.clone(), quote! { types::#ident }))
         })
         .collect()
+}
+
+/// A type named relative to the generated module (`types::Customer`), made
+/// absolute (`crate::generated::types::Customer`); absolute paths, `()` and
+/// other shapes stay as they are.
+fn absolute(ty: &syn::Type) -> TokenStream {
+    match ty {
+        syn::Type::Path(path)
+            if path.qself.is_none()
+                && path.path.leading_colon.is_none()
+                && path
+                    .path
+                    .segments
+                    .first()
+                    .is_some_and(|s| s.ident != "crate" && s.ident != "std") =>
+        {
+            quote! { crate::generated::#ty }
+        }
+        other => quote! { #other },
+    }
 }
 
 fn module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a Vec<syn::Item>> {
@@ -321,7 +374,7 @@ fn page_item(types: &[syn::Item], output: &syn::Type) -> Option<(TokenStream, Id
                 .find_map(|f| f.ident.as_ref().filter(|i| *i == w))
         })?
         .clone();
-    Some((quote! { types::#item }, id))
+    Some((quote! { crate::generated::types::#item }, id))
 }
 
 #[cfg(test)]
@@ -352,7 +405,7 @@ mod tests {
             "paths: { /things: { get: { operationId: listThings, parameters: [ { name: starting_after, in: query } ] } } }
 components: { schemas: { Thing: {}, Ssn: {}, Missing: {} } }",
         );
-        let index = Index::build(&file, &doc);
+        let index = Index::build(&file, &doc).unwrap();
         assert_eq!(index.types, 3);
         let entry = &index.operations[0];
         assert_eq!(
@@ -366,7 +419,7 @@ components: { schemas: { Thing: {}, Ssn: {}, Missing: {} } }",
         assert_eq!(entry.builder, "ListThings");
         let (cursor, item, id) = entry.pages.as_ref().unwrap();
         assert_eq!(*cursor, CursorIn::Query);
-        assert_eq!(item.to_string(), "types :: Thing");
+        assert_eq!(item.to_string(), "crate :: generated :: types :: Thing");
         assert_eq!(id, "thing_id");
         let components: Vec<(String, String)> = index
             .components
@@ -387,8 +440,32 @@ components: { schemas: { Thing: {}, Ssn: {}, Missing: {} } }",
             .collect();
         assert_eq!(
             emitted[2],
-            "crate :: operation :: operation ! (0usize , ListThings -> types :: Page , pages (query , types :: Thing , thing_id)) ;"
+            "crate :: operation :: operation ! (0usize , ListThings -> crate :: generated :: types :: Page) ;"
+        );
+        assert_eq!(
+            emitted[3],
+            "crate :: pagination :: paginated ! (ListThings , query , crate :: generated :: types :: Thing , thing_id) ;"
         );
         assert!(emitted[0].contains("id : \"listThings\" , name : \"list_things\" , method : \"GET\" , path : \"/things\""), "{}", emitted[0]);
+    }
+
+    #[test]
+    fn a_builder_the_spec_does_not_know_is_an_error_naming_it() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct Orphan<'a> { client: &'a super::Client }
+                impl<'a> Orphan<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+                        let info = OperationInfo { operation_id: "orphan" };
+                        todo!()
+                    }
+                }
+            }
+        };
+        let error = Index::build(&file, &yaml("paths: {}")).err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "builder `Orphan`: no operation of the spec has its operation_id; the operation index cannot describe it"
+        );
     }
 }

@@ -49,8 +49,11 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
             match drift::diagnose(
                 on_disk.as_deref(),
                 &generated.code,
-                &spec.sha256,
-                generate::PROGENITOR_VERSION,
+                drift::Stamp {
+                    spec_sha256: &spec.sha256,
+                    progenitor: generate::PROGENITOR_VERSION,
+                    xtask: generate::XTASK_FINGERPRINT,
+                },
             ) {
                 None => {
                     println!(

@@ -11,6 +11,7 @@ mod error_responses;
 mod examples;
 mod exclusive_bounds;
 pub mod page_data;
+pub mod path_segments;
 mod ref_siblings;
 pub mod sensitive;
 mod type_arrays;
@@ -58,6 +59,8 @@ pub enum Kind {
     ErrorResponses,
     /// A sensitive string field now points at a redacting type.
     SensitiveField,
+    /// A string path parameter now takes the facade's checked path segment.
+    PathSegment,
     /// A cursor-paginated list response now requires `data`.
     PageData,
     /// A `required` entry naming an undeclared property was dropped.
@@ -76,6 +79,7 @@ impl Kind {
             Kind::RefSiblings => "`$ref` siblings dropped",
             Kind::ErrorResponses => "error responses unified into the facade's error path",
             Kind::SensitiveField => "sensitive fields typed as redacting secrets",
+            Kind::PathSegment => "path parameters typed as checked path segments",
             Kind::PageData => "paginated list responses: `data` required",
             Kind::UndeclaredRequired => "`required` entries naming undeclared properties dropped",
         }
@@ -97,7 +101,7 @@ type Pass = fn(&mut Value) -> Result<Vec<Rewrite>, Error>;
 /// The passes, in order. Order matters in two places: webhooks go before the
 /// schema passes (their path items are not generated), and `$ref` siblings are
 /// dropped before the passes that follow references.
-const PASSES: [(&str, Pass); 11] = [
+const PASSES: [(&str, Pass); 12] = [
     ("version", version::rewrite),
     ("webhooks", webhooks::set_aside),
     ("type arrays", type_arrays::rewrite),
@@ -107,6 +111,7 @@ const PASSES: [(&str, Pass); 11] = [
     ("$ref siblings", ref_siblings::rewrite),
     ("error responses", error_responses::unify),
     ("sensitive fields", sensitive::rewrite),
+    ("path segments", path_segments::rewrite),
     ("page data", page_data::rewrite),
     ("undeclared required", undeclared_required::rewrite),
 ];
@@ -132,6 +137,50 @@ pub(crate) fn rewrite_at(
         pointer: pointer.to_string(),
         operation: walk::operation_at(doc, pointer),
         detail,
+    }
+}
+
+/// Adds `schema` as `components.schemas.<name>` for a type a pass introduces;
+/// the same schema already there is fine, another one is an error (the spec
+/// uses the name for something else).
+pub(crate) fn add_component(
+    doc: &mut Value,
+    name: &str,
+    schema: Value,
+    pass: &str,
+) -> Result<(), Error> {
+    let pointer = format!("/components/schemas/{name}");
+    match doc.pointer(&pointer) {
+        Some(existing) if *existing == schema => return Ok(()),
+        Some(_) => {
+            return Err(Error {
+                pointer,
+                message: format!(
+                    "the spec defines `{name}`, the name {pass} needs for its own type"
+                ),
+            });
+        }
+        None => {}
+    }
+    let root = doc
+        .as_object_mut()
+        .expect("an OpenAPI document is an object");
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Default::default()));
+    let schemas = components.as_object_mut().map(|c| {
+        c.entry("schemas")
+            .or_insert_with(|| Value::Object(Default::default()))
+    });
+    match schemas.and_then(Value::as_object_mut) {
+        Some(schemas) => {
+            schemas.insert(name.to_string(), schema);
+            Ok(())
+        }
+        None => Err(Error {
+            pointer: "/components/schemas".into(),
+            message: "must be an object".into(),
+        }),
     }
 }
 

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value, json};
 
 use super::walk::each_schema;
-use super::{Error, Kind, Rewrite, rewrite_at};
+use super::{Error, Kind, Rewrite, add_component, rewrite_at};
 
 /// Component name for a social security number.
 pub const SSN: &str = "Ssn";
@@ -68,7 +68,7 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
         }
     });
     for name in used {
-        add_component(doc, name)?;
+        add_component(doc, name, component(name), "the sensitive-field pass")?;
     }
     Ok(changed
         .into_iter()
@@ -81,40 +81,6 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
             )
         })
         .collect())
-}
-
-fn add_component(doc: &mut Value, name: &str) -> Result<(), Error> {
-    let pointer = format!("/components/schemas/{name}");
-    let wanted = component(name);
-    match doc.pointer(&pointer) {
-        Some(existing) if *existing == wanted => return Ok(()),
-        Some(_) => {
-            return Err(Error {
-                pointer,
-                message: format!(
-                    "the spec defines `{name}`, the name the sensitive-field pass needs for its own type"
-                ),
-            });
-        }
-        None => {}
-    }
-    let root = doc
-        .as_object_mut()
-        .expect("an OpenAPI document is an object");
-    let components = root.entry("components").or_insert_with(|| json!({}));
-    let schemas = components
-        .as_object_mut()
-        .map(|c| c.entry("schemas").or_insert_with(|| json!({})));
-    match schemas.and_then(Value::as_object_mut) {
-        Some(schemas) => {
-            schemas.insert(name.to_string(), wanted);
-            Ok(())
-        }
-        None => Err(Error {
-            pointer: "/components/schemas".into(),
-            message: "must be an object".into(),
-        }),
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,65 @@
+//! progenitor's extension point: every generated builder's `send()` calls `pre`
+//! (headers, validation) and `exec` (the exchange) on the client.
+
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderName, USER_AGENT};
+
+use super::{background, body_limit, retry};
+use crate::call::CallContext;
+use crate::config::{Config, MERCHANT_KEY_HEADER};
+use crate::generated::Client;
+
+impl ClientHooks<Config> for Client {
+    /// Adds credentials, the merchant key and the user agent, and refuses a body
+    /// that fails validation before it is sent.
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        let config = self.inner();
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, config.authorization.clone());
+        headers.insert(USER_AGENT, config.user_agent.clone());
+        if let Some(merchant_key) = &config.merchant_key {
+            headers.insert(
+                HeaderName::from_static(MERCHANT_KEY_HEADER),
+                merchant_key.clone(),
+            );
+        }
+        if let Some(body) = request.body().and_then(reqwest::Body::as_bytes)
+            && let Err(refused) = crate::validate::check_body(body)
+        {
+            let message = refused.to_string();
+            if let Some(call) = CallContext::current() {
+                call.reject(refused);
+            }
+            return Err(Error::InvalidRequest(message));
+        }
+        Ok(())
+    }
+
+    /// Sends the request: retried when the operation is safe to repeat, in a
+    /// task of its own when the call asked for read-ahead, its body bounded.
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let config = self.inner();
+        let Some(call) =
+            CallContext::current().or_else(|| CallContext::for_raw_send(info.operation_id))
+        else {
+            // Not an operation of the generated table (which lists every
+            // builder): sent once, its body bounded.
+            let response = self.client().execute(request).await?;
+            return Ok(body_limit::limit(response, config.max_response_body));
+        };
+        call.note_body_limit(config.max_response_body);
+        if call.background() {
+            background::send(self.client().clone(), config.clone(), call, request).await
+        } else {
+            retry::send(self.client(), config, &call, request).await
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The send loop: one attempt after another while the operation is safe to
+//! repeat, the failure is worth retrying, the policy allows another, and the
+//! call's deadline leaves time for it.
+
+use std::time::Instant;
+
+use tracing::Instrument;
+
+use super::body_limit;
+use crate::call::CallContext;
+use crate::config::Config;
+use crate::meta::Safety;
+use crate::retry_policy::{RetryStop, retryable_status, retryable_transport};
+
+/// Sends `request` for `call`, retrying per the client's policy when the
+/// operation is safe. Each attempt's timeout is the client's, cut to what is
+/// left of the call's deadline.
+pub(super) async fn send(
+    http: &reqwest::Client,
+    config: &Config,
+    call: &CallContext,
+    mut request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    let meta = call.meta();
+    let limit = match meta.safety() {
+        Safety::Safe => config.retry.attempts(),
+        Safety::Unsafe => 1,
+    };
+    let method = request.method().clone();
+    let mut attempt = 1;
+    loop {
+        let remaining = call.remaining(config.deadline);
+        let cut_by_deadline = remaining < config.timeout;
+        *request.timeout_mut() = Some(config.timeout.min(remaining));
+        // Keep a copy for the next attempt while this one is on the wire.
+        let spare = if attempt < limit {
+            request.try_clone()
+        } else {
+            None
+        };
+        call.note_attempt(attempt);
+        let span = tracing::info_span!(
+            "imprint.request",
+            operation = meta.id,
+            method = %method,
+            path = meta.path,
+            attempt,
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = http.execute(request).instrument(span.clone()).await;
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        let wait = match &result {
+            Ok(response) => {
+                span.record("status", response.status().as_u16());
+                call.note_status(response.status());
+                retryable_status(response.status())
+                    .then(|| config.retry.wait_for_status(attempt, response.headers()))
+            }
+            Err(error) => {
+                span.in_scope(|| {
+                    tracing::debug!(
+                        timeout = error.is_timeout(),
+                        connect = error.is_connect(),
+                        "request failed"
+                    )
+                });
+                if error.is_timeout() && cut_by_deadline {
+                    call.stop(RetryStop::Deadline);
+                    return result;
+                }
+                retryable_transport(error).then(|| Ok(config.retry.backoff(attempt)))
+            }
+        };
+        let next = match (wait, spare) {
+            (None, _) => None,
+            (Some(Err(stop)), _) => {
+                call.stop(stop);
+                None
+            }
+            (Some(Ok(_)), None) if limit == 1 => None,
+            (Some(Ok(_)), None) => {
+                call.stop(RetryStop::MaxAttempts);
+                None
+            }
+            (Some(Ok(wait)), Some(_)) if wait >= call.remaining(config.deadline) => {
+                call.stop(RetryStop::Deadline);
+                None
+            }
+            (Some(Ok(wait)), Some(next)) => Some((wait, next)),
+        };
+        let Some((wait, next)) = next else {
+            return result.map(|response| body_limit::limit(response, config.max_response_body));
+        };
+        span.in_scope(|| tracing::info!(wait_ms = wait.as_millis() as u64, "retrying"));
+        drop(result);
+        tokio::time::sleep(wait).await;
+        request = next;
+        attempt += 1;
+    }
+}
