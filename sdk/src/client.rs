@@ -482,4 +482,60 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+
+    fn build_error(builder: ClientBuilder) -> ConfigError {
+        match builder.build() {
+            Err(Error::Config(e)) => e,
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_allowed() {
+        for url in [
+            "http://127.0.0.1:9",
+            "http://localhost:9",
+            "http://[::1]:9",
+            "https://api.example.com",
+        ] {
+            assert!(
+                Client::builder().api_key("k").base_url(url).build().is_ok(),
+                "{url}"
+            );
+        }
+        let e = build_error(
+            Client::builder()
+                .api_key("k")
+                .environment(Environment::Production)
+                .base_url("http://api.example.com"),
+        );
+        assert_eq!(e.setting(), "base_url");
+        assert!(e.reason().contains("https"), "{e}");
+        assert!(
+            Client::builder()
+                .api_key("k")
+                .base_url("http://api.example.com")
+                .allow_insecure_http(true)
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn user_info_is_refused_and_never_printed() {
+        let builder = Client::builder()
+            .api_key("k")
+            .base_url("https://partner:hunter2@api.example.com/base");
+        let shown = format!("{builder:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("partner"),
+            "{shown}"
+        );
+        assert!(shown.contains("https://api.example.com/base"), "{shown}");
+        let e = build_error(builder);
+        assert!(e.reason().contains("user name or password"), "{e}");
+        assert!(!e.to_string().contains("hunter2"));
+        let garbage = format!("{:?}", Client::builder().base_url("not a url hunter2"));
+        assert!(!garbage.contains("hunter2"), "{garbage}");
+    }
 }

@@ -79,7 +79,10 @@ pub mod mock;
 pub mod webhook;
 
 pub use auth::{ApiKey, AuthScheme};
-pub use client::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment};
+pub use client::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BODY,
+    DEFAULT_TIMEOUT, Environment,
+};
 pub use config::{Config, MERCHANT_KEY_HEADER, USER_AGENT};
 pub use error::{ApiError, ConfigError, DecodeError, Error, MAX_ERROR_BODY, Result};
 pub use generated::{Client, builder, component_schemas, types};

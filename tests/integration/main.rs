@@ -4,6 +4,7 @@ mod auth;
 mod errors;
 mod fake_server;
 mod fidelity;
+mod hardening;
 mod layers;
 mod pagination;
 mod redaction;

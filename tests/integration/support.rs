@@ -107,3 +107,111 @@ impl std::io::Write for ThreadWriter {
         Ok(())
     }
 }
+
+/// One request a [`Scripted`] server received.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    /// When it arrived.
+    pub at: std::time::Instant,
+    /// The method.
+    pub method: String,
+    /// The request target exactly as sent (path and query, not normalized).
+    pub target: String,
+}
+
+/// What a [`Scripted`] server answers.
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(status: u16, body: serde_json::Value) -> Answer {
+        Answer {
+            status,
+            headers: vec![("content-type", "application/json".into())],
+            body: body.to_string().into_bytes(),
+        }
+    }
+}
+
+/// A local HTTP server that records every request as sent and answers with a
+/// closure of (request, index of the request).
+pub struct Scripted {
+    pub base_url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Scripted {
+    pub async fn start(
+        answer: impl Fn(&Seen, usize) -> Answer + Send + Sync + 'static,
+    ) -> Scripted {
+        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+        let answer = Arc::new(answer);
+        let record = Arc::clone(&seen);
+        let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+            let (record, answer) = (Arc::clone(&record), Arc::clone(&answer));
+            async move {
+                let request = Seen {
+                    at: std::time::Instant::now(),
+                    method: request.method().to_string(),
+                    target: request.uri().to_string(),
+                };
+                let index = {
+                    let mut seen = record.lock().unwrap();
+                    seen.push(request.clone());
+                    seen.len() - 1
+                };
+                let Answer {
+                    status,
+                    headers,
+                    body,
+                } = answer(&request, index);
+                let mut response = axum::response::Response::new(axum::body::Body::from(body));
+                *response.status_mut() = axum::http::StatusCode::from_u16(status).unwrap();
+                for (name, value) in headers {
+                    response
+                        .headers_mut()
+                        .insert(name, axum::http::HeaderValue::from_str(&value).unwrap());
+                }
+                response
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Scripted {
+            base_url,
+            seen,
+            task,
+        }
+    }
+
+    /// Every request so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// A client for this server with fast retries.
+    pub fn builder(&self) -> imprint::ClientBuilder {
+        Client::builder()
+            .api_key(KEY)
+            .base_url(&self.base_url)
+            .retry_policy(
+                RetryPolicy::default()
+                    .min_delay(Duration::from_millis(1))
+                    .base_delay(Duration::from_millis(5))
+                    .max_delay(Duration::from_millis(20)),
+            )
+    }
+}
+
+impl Drop for Scripted {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

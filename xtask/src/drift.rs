@@ -225,4 +225,28 @@ mod tests {
         let diff = first_differences("a\nb\nc\n", "a\nB\nc\n", 20);
         assert!(diff.contains("-b\n+B"), "{diff}");
     }
+
+    /// The drift check as a test, so `cargo test --workspace` catches a stale
+    /// or hand-edited `sdk/src/generated.rs` as CI's `--check` step does.
+    #[test]
+    fn the_committed_generated_module_is_what_the_spec_generates() {
+        let root = crate::workspace_root();
+        let spec = crate::spec::load(&root.join("openapi.yaml")).unwrap();
+        let fresh = crate::generate::generate(&spec).unwrap();
+        let on_disk = std::fs::read_to_string(root.join(crate::GENERATED)).ok();
+        let drift = diagnose(
+            on_disk.as_deref(),
+            &fresh.code,
+            Stamp {
+                spec_sha256: &spec.sha256,
+                progenitor: crate::generate::PROGENITOR_VERSION,
+                xtask: crate::generate::XTASK_FINGERPRINT,
+            },
+        );
+        assert!(
+            drift.is_none(),
+            "{}; run `cargo xtask codegen`",
+            drift.map(|d| d.to_string()).unwrap_or_default()
+        );
+    }
 }

@@ -63,3 +63,66 @@ impl ClientHooks<Config> for Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::OperationMeta;
+
+    fn client(merchant: bool) -> Client {
+        let builder = crate::Client::builder()
+            .api_key("test_key")
+            .base_url("http://127.0.0.1:9");
+        let builder = if merchant {
+            builder.merchant_key("M1")
+        } else {
+            builder
+        };
+        builder.build().unwrap()
+    }
+
+    fn request(body: &'static str) -> reqwest::Request {
+        let mut request = reqwest::Request::new(
+            reqwest::Method::POST,
+            "http://127.0.0.1:9/v2/customers".parse().unwrap(),
+        );
+        *request.body_mut() = Some(body.into());
+        request
+    }
+
+    fn info() -> OperationInfo {
+        OperationInfo {
+            operation_id: "search_customers_post",
+        }
+    }
+
+    #[tokio::test]
+    async fn pre_adds_credentials_user_agent_and_merchant_key() {
+        let mut with = request("{}");
+        client(true).pre::<()>(&mut with, &info()).await.unwrap();
+        let headers = with.headers();
+        assert_eq!(headers[AUTHORIZATION], "Basic dGVzdF9rZXk6");
+        assert!(headers[AUTHORIZATION].is_sensitive());
+        assert_eq!(headers[USER_AGENT], crate::config::USER_AGENT);
+        assert_eq!(headers[MERCHANT_KEY_HEADER], "M1");
+        let mut without = request("{}");
+        client(false)
+            .pre::<()>(&mut without, &info())
+            .await
+            .unwrap();
+        assert!(!without.headers().contains_key(MERCHANT_KEY_HEADER));
+    }
+
+    #[tokio::test]
+    async fn pre_hands_a_refusal_to_the_call_as_it_is() {
+        let meta: &'static OperationMeta = OperationMeta::by_id("searchCustomersPost").unwrap();
+        let call = CallContext::new(meta, false);
+        let mut bad = request(r#"{"ssn":"12345"}"#);
+        let result = call
+            .scope(async { client(false).pre::<()>(&mut bad, &info()).await })
+            .await;
+        assert!(matches!(result, Err(Error::InvalidRequest(_))));
+        let rejected = call.facts().rejected.unwrap();
+        assert_eq!(rejected.field(), "ssn");
+    }
+}
