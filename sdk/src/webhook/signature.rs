@@ -192,11 +192,8 @@ pub(super) fn parse(header: &str) -> Result<Signed<'_>, Malformed> {
             value.trim_matches([' ', '\t']),
         );
         match key {
-            "t" => {
-                if timestamp.replace(value).is_some() {
-                    return Err(Malformed::Duplicate("t"));
-                }
-            }
+            "t" if timestamp.is_some() => return Err(Malformed::Duplicate("t")),
+            "t" => timestamp = Some(value),
             "s" => signatures.push(value),
             _ => {}
         }
