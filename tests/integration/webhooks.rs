@@ -864,7 +864,9 @@ fn rotation_combines_with_every_reading() {
         let at = instant(entry.2);
         let rotating = configured("whsec_next", reading).also_accept(TOKEN);
         rotating.verify_at(DOCS_BODY, Some(&header), at).unwrap();
-        let two = format!("{header},s={}", "ab".repeat(32));
+        // The matching signature after one that matches nothing.
+        let (t, signature) = header.split_once(",s=").unwrap();
+        let two = format!("{t},s={},s={signature}", "ab".repeat(32));
         rotating.verify_at(DOCS_BODY, Some(&two), at).unwrap();
         assert!(matches!(
             rotating.verify_at(DOCS_BODY, Some(&flip_last_nibble(&header)), at),
@@ -999,7 +1001,8 @@ proptest! {
         reading in proptest::sample::select(Reading::all().collect::<Vec<_>>()),
         secrets in proptest::collection::vec("[!-~]{1,24}", 1..4),
         signer in any::<prop::sample::Index>(),
-        decoys in 0usize..3,
+        decoys_before in 0usize..3,
+        decoys_after in 0usize..3,
         trailing_comma in any::<bool>(),
         index in any::<prop::sample::Index>(),
         bit in 0u8..8,
@@ -1021,13 +1024,20 @@ proptest! {
             verifier = verifier.also_accept(secret.as_str());
         }
         let signed = configured(signing.as_str(), reading).sign(&body, SystemTime::now());
-        let mut header = signed.clone();
-        for decoy in 0..decoys {
-            header.push_str(&format!(",s={}", format!("{decoy:02x}").repeat(32)));
-        }
-        if trailing_comma {
-            header.push(',');
-        }
+        let (t, signature) = signed.split_once(",s=").unwrap();
+        // The signature among others that match nothing, before and after it.
+        let decoy = |n: usize| format!(",s={}", format!("{n:02x}").repeat(32));
+        let header_with = |signature: &str| {
+            let mut header = t.to_string();
+            (0..decoys_before).for_each(|n| header.push_str(&decoy(n)));
+            header.push_str(&format!(",s={signature}"));
+            (0..decoys_after).for_each(|n| header.push_str(&decoy(10 + n)));
+            if trailing_comma {
+                header.push(',');
+            }
+            header
+        };
+        let header = header_with(signature);
         prop_assert!(verifier.verify(&body, Some(&header)).is_ok(), "{header}");
 
         let mut tampered = body.clone();
@@ -1045,7 +1055,7 @@ proptest! {
             );
         }
 
-        let flipped = header.replacen(&signed, &flip_last_nibble(&signed), 1);
+        let flipped = header_with(&flip_last_nibble(signature));
         prop_assert!(matches!(
             verifier.verify(&body, Some(&flipped)),
             Err(WebhookError::SignatureMismatch)
