@@ -743,6 +743,17 @@ fn diagnose_names_the_reading_and_unit_of_each_vector() {
         );
         assert!(shown.contains(&format!("read in {unit}")), "{shown}");
         assert!(shown.contains("outside tolerance"), "{shown}");
+        let days = diagnosis.skew_seconds() / 86_400;
+        assert!(shown.contains(&format!("s ({days} days) ago")), "{shown}");
+        let marked: Vec<&str> = shown
+            .lines()
+            .filter(|line| line.ends_with("(this verifier's reading)"))
+            .collect();
+        assert_eq!(marked.len(), 1, "{shown}");
+        assert!(
+            marked[0].contains(&Reading::default().to_string()),
+            "{shown}"
+        );
         let everything = format!("{shown}{diagnosis:?}");
         for secret_or_body in [TOKEN, "hello", "world", "5000", entry.3] {
             assert!(

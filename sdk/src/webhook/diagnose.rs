@@ -146,7 +146,7 @@ impl fmt::Display for Diagnosis {
         )?;
         for (reading, outcome) in &self.outcomes {
             let configured = if *reading == self.configured {
-                "  (configured)"
+                "  (this verifier's reading)"
             } else {
                 ""
             };
@@ -163,10 +163,16 @@ impl fmt::Display for Diagnosis {
                 }
             }
         }
+        let seconds = self.skew_seconds.unsigned_abs();
+        let days = match seconds / 86_400 {
+            0 => String::new(),
+            1 => " (1 day)".to_string(),
+            n => format!(" ({n} days)"),
+        };
         let when = if self.skew_seconds >= 0 {
-            format!("{}s ago", self.skew_seconds)
+            format!("{seconds}s{days} ago")
         } else {
-            format!("{}s in the future", -self.skew_seconds)
+            format!("{seconds}s{days} in the future")
         };
         write!(
             f,
