@@ -103,36 +103,37 @@ pub fn run(args: &Args, secret: String, out: &mut impl Write) -> Result<bool, Un
             .map_err(|e| e.to_string())
     };
     let diagnosis = diagnose(&body)?;
-    let write = |out: &mut dyn Write, text: String| {
-        out.write_all(text.as_bytes()).map_err(|e| e.to_string())
-    };
-    write(
+    writeln!(
         out,
-        format!(
-            "A body of {} bytes, checked with the secret from {SECRET_VARIABLE}.\n{diagnosis}\n\n",
-            body.len()
-        ),
-    )?;
+        "A body of {} bytes, checked with the secret from {SECRET_VARIABLE}.\n{diagnosis}\n",
+        body.len()
+    )
+    .map_err(io)?;
     if let Some(reading) = diagnosis.recommended() {
-        write(out, configuration(reading))?;
+        write!(out, "{}", configuration(reading)).map_err(io)?;
         return Ok(true);
     }
-    write(
+    writeln!(
         out,
-        "No reading verifies this delivery with this secret. Check that the secret is the signing token of the enrollment that sent it (sandbox and production differ), that the body file holds the request body byte for byte, and that the header is complete.\n".to_string(),
-    )?;
+        "No reading verifies this delivery with this secret. Check that the secret is the signing token of the enrollment that sent it (sandbox and production differ), that the body file holds the request body byte for byte, and that the header is complete."
+    )
+    .map_err(io)?;
+    // Editors and copy-paste add a final line break that the request did not have.
     if let Some(trimmed) = body.strip_suffix(b"\n") {
         let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
         if let Some(reading) = diagnose(trimmed)?.recommended() {
-            write(
+            writeln!(
                 out,
-                format!(
-                    "Without the file's final line break, it verifies under: {reading}. Your editor or capture tool probably added the line break; the request body did not have it.\n"
-                ),
-            )?;
+                "Without the file's final line break, it verifies under: {reading}. Your editor or capture tool probably added the line break; the request body did not have it."
+            )
+            .map_err(io)?;
         }
     }
     Ok(false)
+}
+
+fn io(error: std::io::Error) -> Unusable {
+    format!("cannot write the report: {error}")
 }
 
 /// The matching reading, and the code that configures a verifier for it.

@@ -20,9 +20,9 @@ pub enum KeyReading {
     /// The key is the token itself (its UTF-8 bytes, or the bytes given to
     /// [`SigningSecret::from_bytes`](super::SigningSecret::from_bytes)): "using
     /// the signing token you were provided", with "hashed with SHA-256" read as
-    /// naming the HMAC. The default: the usual convention (Stripe, GitHub and
-    /// Svix key their HMACs with the secret itself), and what this SDK has
-    /// always done.
+    /// naming the HMAC. The default: the usual convention (Stripe and GitHub
+    /// key their webhook HMACs with the secret string itself), and what this
+    /// SDK has always done.
     #[default]
     Token,
     /// The key is the 32-byte SHA-256 digest of the token: "the signing token
