@@ -3,11 +3,19 @@
 //! authenticated and 400 when the request is unusable.
 //!
 //! ```text
-//! IMPRINT_WEBHOOK_SECRET=<your signing token> cargo run -p imprint-sdk --example webhook_receiver
+//! export IMPRINT_WEBHOOK_SECRET=<your signing token>
+//! cargo run -p imprint-sdk --example webhook_receiver
 //! ```
 //!
-//! It listens on `127.0.0.1:$PORT` (default 8787) at `/webhooks/imprint`.
+//! It listens on `127.0.0.1:$PORT` (default 8787) at `/webhooks/imprint`, and
+//! refuses to start without `IMPRINT_WEBHOOK_SECRET`: a receiver with a secret
+//! anyone can read would accept forged events. During a rotation, put the old
+//! token in `IMPRINT_WEBHOOK_PREVIOUS_SECRET` to accept both. If deliveries
+//! from Imprint fail verification, run the `verify_delivery` example on one of
+//! them and configure the reading it prints in `main`.
 
+use std::ffi::OsString;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use axum::Router;
@@ -44,7 +52,8 @@ async fn receive(
 }
 
 /// Where a real receiver would do its work. Deliveries are retried, so handling
-/// must tolerate duplicates (key on `event_id` / `reward_id` / …).
+/// must tolerate duplicates: see "Receiving" in the `imprint::webhook` docs for
+/// the fields to de-duplicate on per kind (`event_id` for transactions, …).
 fn handle(event: Event) -> String {
     match &event {
         Event::Transaction(payload) => {
@@ -76,21 +85,68 @@ fn handle(event: Event) -> String {
     format!("received {}", event.object())
 }
 
+/// The environment variable holding the signing token.
+pub const SECRET_VARIABLE: &str = "IMPRINT_WEBHOOK_SECRET";
+
+/// An optional second token, accepted too while a rotation is under way.
+pub const PREVIOUS_SECRET_VARIABLE: &str = "IMPRINT_WEBHOOK_PREVIOUS_SECRET";
+
+/// The verifier for the secret(s) in `secret` and `previous` (the variables'
+/// values), or why the receiver must not start and how to fix it.
+pub fn webhook_from(
+    secret: Option<OsString>,
+    previous: Option<OsString>,
+) -> Result<Webhook, String> {
+    let read = |name: &str, value: Option<OsString>| -> Result<Option<String>, String> {
+        match value.map(OsString::into_string) {
+            None => Ok(None),
+            Some(Ok(token)) if !token.trim().is_empty() => Ok(Some(token)),
+            Some(_) => Err(format!("{name} is empty or not UTF-8")),
+        }
+    };
+    let how = format!(
+        "refusing to start without a signing secret: set {SECRET_VARIABLE} to the token you were given at event enrollment, e.g.\n    export {SECRET_VARIABLE}='<your signing token>'"
+    );
+    let secret = read(SECRET_VARIABLE, secret)
+        .map_err(|e| format!("{e}; {how}"))?
+        .ok_or_else(|| format!("{SECRET_VARIABLE} is not set; {how}"))?;
+    let mut webhook = Webhook::new(secret);
+    if let Some(previous) = read(PREVIOUS_SECRET_VARIABLE, previous)? {
+        webhook = webhook.also_accept(previous);
+    }
+    Ok(webhook)
+}
+
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let secret = std::env::var("IMPRINT_WEBHOOK_SECRET").unwrap_or_else(|_| {
-        eprintln!("IMPRINT_WEBHOOK_SECRET is not set; using the demo token `whsec_demo`");
-        "whsec_demo".to_string()
-    });
+async fn main() -> ExitCode {
+    let webhook = match webhook_from(
+        std::env::var_os(SECRET_VARIABLE),
+        std::env::var_os(PREVIOUS_SECRET_VARIABLE),
+    ) {
+        Ok(webhook) => webhook,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let port: u16 = std::env::var("PORT")
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(8787);
+    match serve(webhook, port).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(webhook: Webhook, port: u16) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!(
         "listening on http://{}/webhooks/imprint",
         listener.local_addr()?
     );
-    axum::serve(listener, app(Webhook::new(secret))).await?;
-    Ok(())
+    axum::serve(listener, app(webhook)).await
 }

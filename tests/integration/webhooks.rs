@@ -1,14 +1,25 @@
-//! Webhook signatures, typed events, and the example receiver over real HTTP.
+//! Webhook signatures under each reading of the docs, rotation, diagnosis,
+//! typed events, and the two webhook examples (as functions and as processes).
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use imprint::webhook::{Event, Malformed, SIGNATURE_HEADER, Webhook, WebhookError};
+use imprint::webhook::{
+    CanonicalError, Event, KeyReading, Malformed, MessageReading, Outcome, Reading,
+    SIGNATURE_HEADER, SigningSecret, TimestampUnit, Webhook, WebhookError, canonicalize,
+};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
 #[allow(dead_code)]
 #[path = "../../sdk/examples/webhook_receiver.rs"]
 mod receiver;
+
+#[allow(dead_code)]
+#[path = "../../sdk/examples/verify_delivery.rs"]
+mod verify_delivery;
 
 const SECRET: &str = "whsec_test_5b1c";
 const BODY: &[u8] = br#"{"object":"REWARD","data":{"reward_id":"R1","customer_id":"C1","amount":500,"status":"AVAILABLE"}}"#;
@@ -424,4 +435,894 @@ async fn the_example_receiver_answers_real_requests() {
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "received SOMETHING_NEW");
+}
+
+// Known vectors: the output of tests/vectors/webhook_vectors.py (Python's hmac
+// and hashlib), pasted here. The SDK computed none of these signatures.
+
+/// The vectors' signing token.
+const TOKEN: &str = "whsec_imprint_vectors_7f3a";
+/// A key that is not UTF-8, so only `SigningSecret::from_bytes` can hold it.
+const RAW_KEY: &[u8] = &[0x00, 0xff, 0x7f, 0x80, 0xc3, 0x28, 0x9f, 0x0a];
+const OLD_TOKEN: &str = "whsec_rotation_old";
+const NEW_TOKEN: &str = "whsec_rotation_new";
+/// The docs' example body. Its canonical form is not its raw bytes.
+const DOCS_BODY: &[u8] = br#"{"hello": "world", "amount": 5000}"#;
+/// The docs' example timestamp (milliseconds).
+const DOCS_T: &str = "1723493048949";
+/// The docs' header example (seconds).
+const SECONDS_T: &str = "1740779129";
+
+/// (key reading, message reading, t, signature) for `TOKEN` and `DOCS_BODY`.
+const VECTORS: [(&str, &str, &str, &str); 12] = [
+    (
+        "Token",
+        "RawBody",
+        "1723493048949",
+        "6ffc0378baf03968ba0a30b4d01c69c91a91dd88e93e1768cdcd595a950eb719",
+    ),
+    (
+        "Token",
+        "CanonicalJson",
+        "1723493048949",
+        "2aa92bda9a9c9df5f956ebc7b306f11d92f48f2b0e4f08b711b9fee9cad53f25",
+    ),
+    (
+        "Sha256OfToken",
+        "RawBody",
+        "1723493048949",
+        "2a6a715d295015f56704fd16127b020ba4a0dfa7c1868922b30b7fa2917b7114",
+    ),
+    (
+        "Sha256OfToken",
+        "CanonicalJson",
+        "1723493048949",
+        "05379f83900a477ab4c7b2a6eefb3356d2a41e94e02fc03362fef531c5c08469",
+    ),
+    (
+        "Sha256HexOfToken",
+        "RawBody",
+        "1723493048949",
+        "624ead3aa9ab81bde8944cc3e46e6038feba43e34a71a6f890cfd85d09251b20",
+    ),
+    (
+        "Sha256HexOfToken",
+        "CanonicalJson",
+        "1723493048949",
+        "599db11e153743dcd52bf88406107e7ba799c4fac6b4e3e24592abcb4eee1b67",
+    ),
+    (
+        "Token",
+        "RawBody",
+        "1740779129",
+        "6a619bea744d43e2184def07b33d21ad13d9689ec71c2c315c1c0b8ec23b474e",
+    ),
+    (
+        "Token",
+        "CanonicalJson",
+        "1740779129",
+        "f3a53162285c70bd05bc51af64e24ade9c45da4156305fa2535f669e8e1c5060",
+    ),
+    (
+        "Sha256OfToken",
+        "RawBody",
+        "1740779129",
+        "554f0fbfb2eddd51052afd9981c3119faf5743d1ad3967ddd488703af79202e9",
+    ),
+    (
+        "Sha256OfToken",
+        "CanonicalJson",
+        "1740779129",
+        "0e7ed9041da911524d201228910e996ccc8a7257ee22ef9c019454c300ad81d4",
+    ),
+    (
+        "Sha256HexOfToken",
+        "RawBody",
+        "1740779129",
+        "6681e1979d28a3c1273208e85183f9352dbe5767bf4b09968303f6758a1cfed5",
+    ),
+    (
+        "Sha256HexOfToken",
+        "CanonicalJson",
+        "1740779129",
+        "627929af1d6d7f4be83b8ac42c42c518bcb458dbe9c6450e3cbf08212557893f",
+    ),
+];
+/// `RAW_KEY`, default reading, `DOCS_BODY` at `DOCS_T`.
+const RAW_KEY_SIGNATURE: &str = "db3c4d73dd01254ee96bb3688f8e61c5c32c646028bf44c2fc2e3222936fe300";
+/// `OLD_TOKEN` and `NEW_TOKEN`, default reading, `DOCS_BODY` at `DOCS_T`.
+const OLD_SIGNATURE: &str = "40fc8f2f2f5b829291f4d44c20c894fb797d8074441e2d1ec336065a66f7e1eb";
+const NEW_SIGNATURE: &str = "29c401527254b7e1e79090001fcf68da61ca23cf8053e23893c6aca117fa5faa";
+
+/// A vector's reading and header.
+fn vector(entry: &(&str, &str, &str, &str)) -> (Reading, String) {
+    let (key, message, t, signature) = *entry;
+    let key = match key {
+        "Token" => KeyReading::Token,
+        "Sha256OfToken" => KeyReading::Sha256OfToken,
+        "Sha256HexOfToken" => KeyReading::Sha256HexOfToken,
+        other => panic!("{other}"),
+    };
+    let message = match message {
+        "RawBody" => MessageReading::RawBody,
+        "CanonicalJson" => MessageReading::CanonicalJson,
+        other => panic!("{other}"),
+    };
+    (Reading { key, message }, format!("t={t},s={signature}"))
+}
+
+/// The instant a header's `t` names, in the unit its size says.
+fn instant(t: &str) -> SystemTime {
+    let t: u64 = t.parse().unwrap();
+    if t >= 100_000_000_000 {
+        UNIX_EPOCH + Duration::from_millis(t)
+    } else {
+        UNIX_EPOCH + Duration::from_secs(t)
+    }
+}
+
+fn configured(secret: impl Into<SigningSecret>, reading: Reading) -> Webhook {
+    Webhook::new(secret)
+        .key_reading(reading.key)
+        .message_reading(reading.message)
+}
+
+/// `header` with its last hex digit changed.
+fn flip_last_nibble(header: &str) -> String {
+    let (head, last) = header.split_at(header.len() - 1);
+    format!("{head}{}", if last == "0" { '1' } else { '0' })
+}
+
+#[test]
+fn the_docs_example_body_gives_the_docs_example_message() {
+    let canonical = canonicalize(DOCS_BODY).unwrap();
+    assert_eq!(
+        format!("{DOCS_T}.{}", String::from_utf8(canonical).unwrap()),
+        r#"1723493048949.{"amount":5000,"hello":"world"}"#
+    );
+}
+
+#[test]
+fn each_vector_verifies_under_its_reading_and_no_other() {
+    for entry in &VECTORS {
+        let (reading, header) = vector(entry);
+        let at = instant(entry.2);
+        configured(TOKEN, reading)
+            .verify_at(DOCS_BODY, Some(&header), at)
+            .unwrap_or_else(|e| panic!("{reading}: {e}"));
+        assert_eq!(
+            configured(TOKEN, reading).sign_raw(DOCS_BODY, entry.2),
+            header
+        );
+        for other in Reading::all().filter(|other| *other != reading) {
+            assert!(
+                matches!(
+                    configured(TOKEN, other).verify_at(DOCS_BODY, Some(&header), at),
+                    Err(WebhookError::SignatureMismatch)
+                ),
+                "{header} verified under {other} too"
+            );
+        }
+        let first = header.find("s=").unwrap() + 2;
+        let mut first_flipped = header.clone().into_bytes();
+        first_flipped[first] = if first_flipped[first] == b'0' {
+            b'1'
+        } else {
+            b'0'
+        };
+        let first_flipped = String::from_utf8(first_flipped).unwrap();
+        for refused in [flip_last_nibble(&header), first_flipped] {
+            assert!(matches!(
+                configured(TOKEN, reading).verify_at(DOCS_BODY, Some(&refused), at),
+                Err(WebhookError::SignatureMismatch)
+            ));
+        }
+        assert!(matches!(
+            configured("whsec_imprint_vectors_7f3b", reading).verify_at(
+                DOCS_BODY,
+                Some(&header),
+                at
+            ),
+            Err(WebhookError::SignatureMismatch)
+        ));
+        // The same signature under the other unit's spelling of `t` is a different message.
+        let other_t = if entry.2 == DOCS_T { SECONDS_T } else { DOCS_T };
+        let moved = header.replacen(entry.2, other_t, 1);
+        assert!(matches!(
+            configured(TOKEN, reading).verify_at(DOCS_BODY, Some(&moved), instant(other_t)),
+            Err(WebhookError::SignatureMismatch)
+        ));
+    }
+}
+
+#[test]
+fn a_body_that_is_not_canonical_verifies_only_under_the_canonical_reading() {
+    let canonical = Reading {
+        key: KeyReading::Token,
+        message: MessageReading::CanonicalJson,
+    };
+    let (_, header) = vector(&VECTORS[1]);
+    let at = instant(DOCS_T);
+    // The same members, re-ordered and re-spaced: the same canonical form.
+    let respaced = b"{ \"amount\" : 5000 ,\n \"hello\" : \"world\" }";
+    for body in [DOCS_BODY, respaced, br#"{"amount":5000,"hello":"world"}"#] {
+        configured(TOKEN, canonical)
+            .verify_at(body, Some(&header), at)
+            .unwrap();
+    }
+    for body in [DOCS_BODY, respaced] {
+        assert!(matches!(
+            Webhook::new(TOKEN).verify_at(body, Some(&header), at),
+            Err(WebhookError::SignatureMismatch)
+        ));
+    }
+    // A different value is a different canonical form.
+    assert!(matches!(
+        configured(TOKEN, canonical).verify_at(
+            br#"{"hello": "world", "amount": 5001}"#,
+            Some(&header),
+            at
+        ),
+        Err(WebhookError::SignatureMismatch)
+    ));
+}
+
+#[test]
+fn duplicate_keys_are_refused_under_the_canonical_reading() {
+    let canonical = Webhook::new(TOKEN).message_reading(MessageReading::CanonicalJson);
+    let (_, header) = vector(&VECTORS[1]);
+    // Read with "last wins", this body is the signed payload; read with "first
+    // wins", it says 1. Under the canonical reading it matches nothing.
+    let body = br#"{"hello": "world", "amount": 1, "amount": 5000}"#;
+    let error = canonical
+        .verify_at(body, Some(&header), instant(DOCS_T))
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            WebhookError::NotCanonical(CanonicalError::DuplicateKey { offset: 0 })
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.status(), 400);
+    // Even a header that signs it exactly as sent (raw) is refused.
+    let signed = canonical.sign(body, SystemTime::now());
+    assert!(matches!(
+        canonical.verify(body, Some(&signed)),
+        Err(WebhookError::NotCanonical(
+            CanonicalError::DuplicateKey { .. }
+        ))
+    ));
+    let nested = br#"{"data":{"id":"a","\u0069d":"b"},"object":"REWARD"}"#;
+    let signed = canonical.sign(nested, SystemTime::now());
+    assert!(matches!(
+        canonical.verify(nested, Some(&signed)),
+        Err(WebhookError::NotCanonical(CanonicalError::DuplicateKey {
+            offset: 8
+        }))
+    ));
+    let not_json = canonical.sign(b"hello", SystemTime::now());
+    assert!(matches!(
+        canonical.verify(b"hello", Some(&not_json)),
+        Err(WebhookError::NotCanonical(CanonicalError::NotJson(_)))
+    ));
+}
+
+#[test]
+fn diagnose_names_the_reading_and_unit_of_each_vector() {
+    for entry in &VECTORS {
+        let (reading, header) = vector(entry);
+        let diagnosis = Webhook::new(TOKEN)
+            .diagnose_at(DOCS_BODY, &header, SystemTime::now())
+            .unwrap();
+        assert_eq!(diagnosis.matching(), vec![reading], "{diagnosis}");
+        assert_eq!(diagnosis.recommended(), Some(reading));
+        assert_eq!(
+            diagnosis.outcome(reading),
+            &Outcome::Verifies {
+                secret: 0,
+                signature: 0
+            }
+        );
+        assert_eq!(diagnosis.outcomes().len(), 6);
+        let unit = if entry.2 == DOCS_T {
+            TimestampUnit::Milliseconds
+        } else {
+            TimestampUnit::Seconds
+        };
+        assert_eq!(diagnosis.unit(), unit);
+        assert_eq!(diagnosis.timestamp().to_string(), entry.2);
+        // A capture from 2024 or 2025 is reported as old, not refused.
+        assert!(!diagnosis.within_tolerance() && diagnosis.skew_seconds() > 86_400);
+        let shown = diagnosis.to_string();
+        assert_eq!(shown.matches("  verifies ").count(), 1, "{shown}");
+        assert_eq!(shown.matches("  does not verify ").count(), 5, "{shown}");
+        assert!(
+            shown.contains(&format!("verifies        {reading}")),
+            "{shown}"
+        );
+        assert!(shown.contains(&format!("read in {unit}")), "{shown}");
+        assert!(shown.contains("outside tolerance"), "{shown}");
+        let days = diagnosis.skew_seconds() / 86_400;
+        assert!(shown.contains(&format!("s ({days} days) ago")), "{shown}");
+        let marked: Vec<&str> = shown
+            .lines()
+            .filter(|line| line.ends_with("(this verifier's reading)"))
+            .collect();
+        assert_eq!(marked.len(), 1, "{shown}");
+        assert!(
+            marked[0].contains(&Reading::default().to_string()),
+            "{shown}"
+        );
+        let everything = format!("{shown}{diagnosis:?}");
+        for secret_or_body in [TOKEN, "hello", "world", "5000", entry.3] {
+            assert!(
+                !everything.contains(secret_or_body),
+                "{secret_or_body} in {everything}"
+            );
+        }
+    }
+}
+
+#[test]
+fn diagnose_refuses_only_unusable_headers_and_says_why() {
+    let webhook = Webhook::new(TOKEN);
+    for (header, expected) in [
+        ("", Malformed::Empty),
+        ("t=1", Malformed::MissingSignature),
+        ("s=00", Malformed::MissingTimestamp),
+    ] {
+        match webhook.diagnose(DOCS_BODY, header) {
+            Err(WebhookError::MalformedHeader(found)) => assert_eq!(found, expected),
+            other => panic!("{header:?}: {other:?}"),
+        }
+    }
+    // A wrong secret is a diagnosis with no match, not an error.
+    let (_, header) = vector(&VECTORS[0]);
+    let diagnosis = Webhook::new("whsec_wrong")
+        .diagnose(DOCS_BODY, &header)
+        .unwrap();
+    assert_eq!(diagnosis.recommended(), None);
+    assert!(
+        diagnosis
+            .outcomes()
+            .iter()
+            .all(|(_, o)| *o == Outcome::DoesNotVerify)
+    );
+}
+
+#[test]
+fn an_already_canonical_body_matches_both_message_readings_and_raw_is_recommended() {
+    let body = br#"{"amount":5000,"hello":"world"}"#;
+    let header = Webhook::new(TOKEN).sign(body, SystemTime::now());
+    let diagnosis = Webhook::new(TOKEN).diagnose(body, &header).unwrap();
+    let raw = Reading::default();
+    let canonical = Reading {
+        message: MessageReading::CanonicalJson,
+        ..raw
+    };
+    assert_eq!(diagnosis.matching(), vec![raw, canonical]);
+    assert_eq!(diagnosis.recommended(), Some(raw));
+    assert!(diagnosis.within_tolerance());
+}
+
+#[test]
+fn rotation_accepts_old_new_and_both_signatures_with_either_secret_set() {
+    let at = instant(DOCS_T);
+    let old = format!("t={DOCS_T},s={OLD_SIGNATURE}");
+    let new = format!("t={DOCS_T},s={NEW_SIGNATURE}");
+    let both = format!("t={DOCS_T},s={OLD_SIGNATURE},s={NEW_SIGNATURE}");
+    let both_reversed = format!("t={DOCS_T},s={NEW_SIGNATURE},s={OLD_SIGNATURE}");
+    let only_old = Webhook::new(OLD_TOKEN);
+    let only_new = Webhook::new(NEW_TOKEN);
+    let rotating = Webhook::new(NEW_TOKEN).also_accept(OLD_TOKEN);
+    let cases = [
+        (&only_old, &old, true),
+        (&only_old, &new, false),
+        (&only_old, &both, true),
+        (&only_new, &old, false),
+        (&only_new, &new, true),
+        (&only_new, &both, true),
+        (&only_new, &both_reversed, true),
+        (&rotating, &old, true),
+        (&rotating, &new, true),
+        (&rotating, &both, true),
+        (&rotating, &both_reversed, true),
+    ];
+    for (webhook, header, accepted) in cases {
+        let result = webhook.verify_at(DOCS_BODY, Some(header), at);
+        assert_eq!(result.is_ok(), accepted, "{header}: {result:?}");
+        let mut body = DOCS_BODY.to_vec();
+        body[3] ^= 0x01;
+        assert!(matches!(
+            webhook.verify_at(&body, Some(header), at),
+            Err(WebhookError::SignatureMismatch)
+        ));
+    }
+    // Each signature with a nibble changed: nothing matches any more.
+    for webhook in [&only_old, &only_new, &rotating] {
+        let flipped = format!(
+            "t={DOCS_T},s={},s={}",
+            flip_last_nibble(OLD_SIGNATURE),
+            flip_last_nibble(NEW_SIGNATURE)
+        );
+        assert!(matches!(
+            webhook.verify_at(DOCS_BODY, Some(&flipped), at),
+            Err(WebhookError::SignatureMismatch)
+        ));
+    }
+    // The sender side: one `s=` per secret, in order.
+    assert_eq!(
+        Webhook::new(OLD_TOKEN)
+            .also_accept(NEW_TOKEN)
+            .sign_raw(DOCS_BODY, DOCS_T),
+        both
+    );
+    let diagnosis = rotating.diagnose_at(DOCS_BODY, &old, at).unwrap();
+    assert_eq!(
+        diagnosis.outcome(Reading::default()),
+        &Outcome::Verifies {
+            secret: 1,
+            signature: 0
+        }
+    );
+}
+
+#[test]
+fn rotation_combines_with_every_reading() {
+    for entry in &VECTORS {
+        let (reading, header) = vector(entry);
+        let at = instant(entry.2);
+        let rotating = configured("whsec_next", reading).also_accept(TOKEN);
+        rotating.verify_at(DOCS_BODY, Some(&header), at).unwrap();
+        // The matching signature after one that matches nothing.
+        let (t, signature) = header.split_once(",s=").unwrap();
+        let two = format!("{t},s={},s={signature}", "ab".repeat(32));
+        rotating.verify_at(DOCS_BODY, Some(&two), at).unwrap();
+        assert!(matches!(
+            rotating.verify_at(DOCS_BODY, Some(&flip_last_nibble(&header)), at),
+            Err(WebhookError::SignatureMismatch)
+        ));
+    }
+}
+
+#[test]
+fn a_key_from_raw_bytes() {
+    let at = instant(DOCS_T);
+    let header = format!("t={DOCS_T},s={RAW_KEY_SIGNATURE}");
+    let webhook = Webhook::new(SigningSecret::from_bytes(RAW_KEY));
+    webhook.verify_at(DOCS_BODY, Some(&header), at).unwrap();
+    assert_eq!(webhook.sign_raw(DOCS_BODY, DOCS_T), header);
+    assert!(matches!(
+        webhook.verify_at(DOCS_BODY, Some(&flip_last_nibble(&header)), at),
+        Err(WebhookError::SignatureMismatch)
+    ));
+    let mut body = DOCS_BODY.to_vec();
+    body[0] ^= 0x80;
+    assert!(matches!(
+        webhook.verify_at(&body, Some(&header), at),
+        Err(WebhookError::SignatureMismatch)
+    ));
+    // The token's bytes as raw bytes are the same key as the token.
+    let (_, token_header) = vector(&VECTORS[0]);
+    Webhook::new(SigningSecret::from_bytes(TOKEN.as_bytes()))
+        .verify_at(DOCS_BODY, Some(&token_header), at)
+        .unwrap();
+    // The raw key is not a lossy string of itself.
+    let lossy = String::from_utf8_lossy(RAW_KEY).into_owned();
+    assert!(matches!(
+        Webhook::new(lossy).verify_at(DOCS_BODY, Some(&header), at),
+        Err(WebhookError::SignatureMismatch)
+    ));
+    assert!(!format!("{webhook:?}").contains("255"));
+}
+
+#[test]
+fn a_trailing_comma_is_tolerated() {
+    let (_, header) = vector(&VECTORS[0]);
+    let at = instant(DOCS_T);
+    for spelled in [
+        format!("{header},"),
+        format!("{header}, "),
+        format!("{header},,"),
+        format!(",{header}"),
+    ] {
+        Webhook::new(TOKEN)
+            .verify_at(DOCS_BODY, Some(&spelled), at)
+            .unwrap_or_else(|e| panic!("{spelled:?}: {e}"));
+        let flipped = spelled.replace(&header, &flip_last_nibble(&header));
+        assert!(matches!(
+            Webhook::new(TOKEN).verify_at(DOCS_BODY, Some(&flipped), at),
+            Err(WebhookError::SignatureMismatch)
+        ));
+    }
+}
+
+#[test]
+fn verification_does_not_depend_on_what_the_payload_says() {
+    // An unknown kind, an unknown enum value, unknown fields, numbers no Rust
+    // type holds (1e400, a 25-digit integer) and deep nesting: signed bytes
+    // like any other, under every reading.
+    let body = br#"{"object": "SOMETHING_NEW", "data": {"status": "NOT_AN_ENUM_VALUE_YET", "n": 1e400, "big": 1234567890123456789012345, "deep": [[[{"x": null}]]]}, "added": true}"#;
+    for reading in Reading::all() {
+        let webhook = configured(TOKEN, reading);
+        let header = webhook.sign(body, SystemTime::now());
+        webhook
+            .verify(body, Some(&header))
+            .unwrap_or_else(|e| panic!("{reading}: {e}"));
+    }
+    let body = br#"{"object": "SOMETHING_NEW", "data": {"status": "NOT_AN_ENUM_VALUE_YET"}, "added": true}"#;
+    for reading in Reading::all() {
+        let webhook = configured(TOKEN, reading);
+        let header = webhook.sign(body, SystemTime::now());
+        match webhook.construct_event(body, Some(&header)) {
+            Ok(Event::Unknown(unknown)) => {
+                assert_eq!(unknown.object.as_deref(), Some("SOMETHING_NEW"))
+            }
+            other => panic!("{reading}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn no_webhook_type_shows_a_secret_or_a_body() {
+    let webhook = Webhook::new(TOKEN)
+        .also_accept(SigningSecret::from_bytes(RAW_KEY))
+        .key_reading(KeyReading::Sha256OfToken)
+        .message_reading(MessageReading::CanonicalJson);
+    let body = br#"{"ssn": "123456789", "hello": "world", "ssn": "987654321"}"#;
+    let header = webhook.sign(body, SystemTime::now());
+    let mut shown = vec![
+        format!("{webhook:?}"),
+        format!("{:?}", SigningSecret::new(TOKEN)),
+        format!("{:?}", webhook.reading()),
+        webhook.reading().to_string(),
+    ];
+    let error = webhook.verify(body, Some(&header)).unwrap_err();
+    shown.push(format!("{error} {error:?}"));
+    let diagnosis = webhook.diagnose(body, &header).unwrap();
+    shown.push(format!("{diagnosis} {diagnosis:?}"));
+    let not_json = br#"{"ssn": "123456789""#;
+    let diagnosis = webhook.diagnose(not_json, &header).unwrap();
+    shown.push(format!("{diagnosis} {diagnosis:?}"));
+    for text in shown {
+        for secret_or_body in [TOKEN, "123456789", "987654321", "ssn", "hello", "world"] {
+            assert!(!text.contains(secret_or_body), "{secret_or_body} in {text}");
+        }
+        assert!(
+            !text.contains("0, 255, 127") && !text.contains("00ff7f"),
+            "{text}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Any reading, several secrets (the signer's anywhere among them), several
+    /// signatures, a trailing comma or not: the delivery verifies; one flipped
+    /// bit of the body, or one changed hex digit of the matching signature, is
+    /// refused — except a flip that leaves the canonical form unchanged under
+    /// the canonical reading (a tab turned into a carriage return), which that
+    /// reading by design does not authenticate.
+    #[test]
+    fn every_reading_and_rotation_still_refuses_one_flipped_bit(
+        members in proptest::collection::btree_map("[a-z]{1,4}", (any::<i64>(), "[ -~]{0,8}"), 1..5),
+        whitespace in "[ \t\n]{0,2}",
+        reading in proptest::sample::select(Reading::all().collect::<Vec<_>>()),
+        secrets in proptest::collection::vec("[!-~]{1,24}", 1..4),
+        signer in any::<prop::sample::Index>(),
+        decoys_before in 0usize..3,
+        decoys_after in 0usize..3,
+        trailing_comma in any::<bool>(),
+        index in any::<prop::sample::Index>(),
+        bit in 0u8..8,
+    ) {
+        // Members in reverse order, so that the canonical form is not the raw body.
+        let body = format!(
+            "{{{}}}",
+            members
+                .iter()
+                .rev()
+                .map(|(k, (n, s))| format!("{whitespace}\"{k}\":{whitespace}[{n},{}]", Value::from(s.as_str())))
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+        .into_bytes();
+        let signing = secrets[signer.index(secrets.len())].clone();
+        let mut verifier = configured("whsec_unrelated", reading);
+        for secret in &secrets {
+            verifier = verifier.also_accept(secret.as_str());
+        }
+        let signed = configured(signing.as_str(), reading).sign(&body, SystemTime::now());
+        let (t, signature) = signed.split_once(",s=").unwrap();
+        // The signature among others that match nothing, before and after it.
+        let decoy = |n: usize| format!(",s={}", format!("{n:02x}").repeat(32));
+        let header_with = |signature: &str| {
+            let mut header = t.to_string();
+            (0..decoys_before).for_each(|n| header.push_str(&decoy(n)));
+            header.push_str(&format!(",s={signature}"));
+            (0..decoys_after).for_each(|n| header.push_str(&decoy(10 + n)));
+            if trailing_comma {
+                header.push(',');
+            }
+            header
+        };
+        let header = header_with(signature);
+        prop_assert!(verifier.verify(&body, Some(&header)).is_ok(), "{header}");
+
+        let mut tampered = body.clone();
+        let at = index.index(tampered.len());
+        tampered[at] ^= 1 << bit;
+        let result = verifier.verify(&tampered, Some(&header));
+        let same_canonical_form = reading.message == MessageReading::CanonicalJson
+            && canonicalize(&tampered).ok() == canonicalize(&body).ok();
+        if same_canonical_form {
+            prop_assert!(result.is_ok());
+        } else {
+            prop_assert!(
+                matches!(result, Err(WebhookError::SignatureMismatch | WebhookError::NotCanonical(_))),
+                "{result:?}"
+            );
+        }
+
+        let flipped = header_with(&flip_last_nibble(signature));
+        prop_assert!(matches!(
+            verifier.verify(&body, Some(&flipped)),
+            Err(WebhookError::SignatureMismatch)
+        ));
+    }
+}
+
+// The verify_delivery example, as a function and as a process.
+
+/// A file holding `body`, unique to this test process and `name`.
+fn body_file(name: &str, body: &[u8]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!(
+        "imprint-webhook-{}-{name}.json",
+        std::process::id()
+    ));
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+fn run_verify_delivery(header: &str, body: &Path, secret: &str) -> (Result<bool, String>, String) {
+    let args = verify_delivery::Args::parse(
+        ["--header", header, "--body-file", body.to_str().unwrap()].map(String::from),
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let result = verify_delivery::run(&args, secret.to_string(), &mut out);
+    (result, String::from_utf8(out).unwrap())
+}
+
+#[test]
+fn verify_delivery_prints_the_matching_reading_and_its_configuration() {
+    let file = body_file("function", DOCS_BODY);
+    for entry in &VECTORS {
+        let (reading, header) = vector(entry);
+        let (result, out) = run_verify_delivery(&header, &file, TOKEN);
+        assert_eq!(result, Ok(true), "{out}");
+        assert!(out.contains(&format!("Matches: {reading}.")), "{out}");
+        let code = reading
+            .rust_code("std::env::var(\"IMPRINT_WEBHOOK_SECRET\")?")
+            .replace('\n', "\n    ");
+        assert!(out.contains(&format!("let webhook = {code};")), "{out}");
+        assert!(
+            !out.contains(TOKEN) && !out.contains("hello") && !out.contains(entry.3),
+            "{out}"
+        );
+    }
+    // The header pasted with its name works too.
+    let (reading, header) = vector(&VECTORS[3]);
+    let (result, out) =
+        run_verify_delivery(&format!("X-Imprint-Hmac-Signature: {header}"), &file, TOKEN);
+    assert_eq!(result, Ok(true));
+    assert!(out.contains(&format!("Matches: {reading}.")), "{out}");
+    assert!(
+        out.contains("use imprint::webhook::{KeyReading, MessageReading, Webhook};"),
+        "{out}"
+    );
+    std::fs::remove_file(file).unwrap();
+}
+
+#[test]
+fn verify_delivery_says_when_nothing_matches_and_spots_an_added_line_break() {
+    let (_, header) = vector(&VECTORS[0]);
+    let file = body_file("nomatch", DOCS_BODY);
+    let (result, out) = run_verify_delivery(&header, &file, "whsec_wrong");
+    assert_eq!(result, Ok(false));
+    assert!(out.contains("No reading verifies this delivery"), "{out}");
+    assert!(
+        !out.contains("Matches:") && !out.contains("line break"),
+        "{out}"
+    );
+
+    let with_newline = body_file("newline", &[DOCS_BODY, b"\n"].concat());
+    let (result, out) = run_verify_delivery(&header, &with_newline, TOKEN);
+    assert_eq!(result, Ok(false));
+    assert!(out.contains("Without the file's final line break, it verifies under: key = the token, message = t.raw body."), "{out}");
+    for file in [file, with_newline] {
+        std::fs::remove_file(file).unwrap();
+    }
+}
+
+#[test]
+fn verify_delivery_refuses_unusable_input_clearly() {
+    let missing = verify_delivery::secret_from(None).unwrap_err();
+    assert!(
+        missing.contains("IMPRINT_WEBHOOK_SECRET is not set")
+            && missing.contains("export IMPRINT_WEBHOOK_SECRET="),
+        "{missing}"
+    );
+    assert!(
+        verify_delivery::secret_from(Some("  ".into()))
+            .unwrap_err()
+            .contains("is empty")
+    );
+    assert_eq!(
+        verify_delivery::secret_from(Some(TOKEN.into())).unwrap(),
+        TOKEN
+    );
+    for args in [
+        vec!["--header", "t=1,s=00"],
+        vec!["--body-file", "x"],
+        vec!["--header"],
+        vec!["--verbose"],
+    ] {
+        let error = verify_delivery::Args::parse(args.iter().map(|a| a.to_string()))
+            .err()
+            .unwrap_or_else(|| panic!("{args:?} accepted"));
+        assert!(error.contains("usage:"), "{error}");
+    }
+    let file = body_file("malformed", DOCS_BODY);
+    let (result, _) = run_verify_delivery("t=1,s=xyz", &file, TOKEN);
+    assert!(result.unwrap_err().contains("malformed"));
+    std::fs::remove_file(file).unwrap();
+}
+
+/// A compiled example. `cargo test --workspace` (what CI runs) builds the
+/// examples before any test runs, into the target directory this test runs
+/// from, and that binary is used. When it is missing or older than the sdk's
+/// sources (only this test target was built), the cargo that runs the tests
+/// builds it once, so a stale binary is never tested.
+fn example_binary(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    // The test executable lives in <target>/<profile>/deps; examples beside it.
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let binary = deps
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let built_at = std::fs::metadata(&binary).and_then(|m| m.modified()).ok();
+    let sdk = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sdk");
+    if built_at.is_none_or(|at| at < newest_modification(&sdk)) {
+        BUILT.get_or_init(|| {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "-p", "imprint-sdk", "--examples"])
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building the examples failed");
+        });
+    }
+    assert!(binary.exists(), "{} was not built", binary.display());
+    binary
+}
+
+/// The latest modification time of a file under `path`.
+fn newest_modification(path: &Path) -> SystemTime {
+    let metadata = std::fs::metadata(path).unwrap();
+    if !metadata.is_dir() {
+        return metadata.modified().unwrap();
+    }
+    std::fs::read_dir(path)
+        .unwrap()
+        .map(|entry| newest_modification(&entry.unwrap().path()))
+        .max()
+        .unwrap_or(UNIX_EPOCH)
+}
+
+fn run_example(name: &str, args: &[&str], secret: Option<&str>) -> Output {
+    let mut command = Command::new(example_binary(name));
+    command
+        .args(args)
+        .env_remove("IMPRINT_WEBHOOK_SECRET")
+        .env_remove("IMPRINT_WEBHOOK_PREVIOUS_SECRET")
+        // A port nothing else uses, in case a refusal did not happen.
+        .env("PORT", "0");
+    if let Some(secret) = secret {
+        command.env("IMPRINT_WEBHOOK_SECRET", secret);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn the_verify_delivery_binary_prints_the_matching_reading_of_each_kind() {
+    let file = body_file("process", DOCS_BODY);
+    let path = file.to_str().unwrap();
+    // One vector per reading, half of them with `t` in seconds.
+    for entry in VECTORS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (i % 6 < 3) == (*i < 6))
+        .map(|(_, e)| e)
+    {
+        let (reading, header) = vector(entry);
+        let output = run_example(
+            "verify_delivery",
+            &["--header", &header, "--body-file", path],
+            Some(TOKEN),
+        );
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains(&format!("Matches: {reading}.")), "{stdout}");
+        assert!(
+            stdout
+                .contains("let webhook = Webhook::new(std::env::var(\"IMPRINT_WEBHOOK_SECRET\")?)"),
+            "{stdout}"
+        );
+        assert!(!stdout.contains(TOKEN), "{stdout}");
+    }
+    let (_, header) = vector(&VECTORS[0]);
+    let output = run_example(
+        "verify_delivery",
+        &["--header", &header, "--body-file", path],
+        Some("whsec_wrong"),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let output = run_example(
+        "verify_delivery",
+        &["--header", &header, "--body-file", path],
+        None,
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("IMPRINT_WEBHOOK_SECRET is not set")
+            && stderr.contains("export IMPRINT_WEBHOOK_SECRET="),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+    std::fs::remove_file(file).unwrap();
+}
+
+#[test]
+fn the_receiver_refuses_to_start_without_its_secret() {
+    let refusal = receiver::webhook_from(None, None).unwrap_err();
+    assert!(
+        refusal.contains("IMPRINT_WEBHOOK_SECRET is not set")
+            && refusal.contains("export IMPRINT_WEBHOOK_SECRET="),
+        "{refusal}"
+    );
+    assert!(receiver::webhook_from(Some("".into()), None).is_err());
+    assert!(receiver::webhook_from(Some(TOKEN.into()), Some(" ".into())).is_err());
+    // With a previous secret, both are accepted.
+    let rotating = receiver::webhook_from(Some(NEW_TOKEN.into()), Some(OLD_TOKEN.into())).unwrap();
+    for signature in [OLD_SIGNATURE, NEW_SIGNATURE] {
+        rotating
+            .verify_at(
+                DOCS_BODY,
+                Some(&format!("t={DOCS_T},s={signature}")),
+                instant(DOCS_T),
+            )
+            .unwrap();
+    }
+
+    let output = run_example("webhook_receiver", &[], None);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("refusing to start") && stderr.contains("export IMPRINT_WEBHOOK_SECRET="),
+        "{stderr}"
+    );
+    assert!(
+        !String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("listening")
+    );
 }

@@ -1,13 +1,18 @@
 //! The `X-IMPRINT-HMAC-SIGNATURE` header: parsing, verification, signing.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, KeyInit, Mac};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::{ExposeSecret, SecretSlice};
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 
+use super::canonical::{CanonicalError, canonicalize};
+use super::diagnose::Diagnosis;
 use super::event::Event;
+use super::reading::{KeyReading, MessageReading, Reading, TimestampUnit};
 use crate::sensitive::REDACTED;
 
 /// The header Imprint signs deliveries with.
@@ -16,17 +21,28 @@ pub const SIGNATURE_HEADER: &str = "X-IMPRINT-HMAC-SIGNATURE";
 /// Default tolerance between the signed timestamp and the receiver's clock.
 const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
-/// Timestamps from this value up are milliseconds; below it, seconds.
-const MILLISECONDS_FROM: u64 = 100_000_000_000;
-
-/// The webhook signing token. Held as a secret; `Debug` shows [`REDACTED`].
+/// A webhook signing secret: the token Imprint issued, or raw key bytes. Held
+/// as a secret (wiped on drop); `Debug` shows [`REDACTED`].
 #[derive(Clone)]
-pub struct SigningSecret(SecretString);
+pub struct SigningSecret(SecretSlice<u8>);
 
 impl SigningSecret {
-    /// Wraps a token, exactly as Imprint issued it.
+    /// Wraps a token, exactly as Imprint issued it: its UTF-8 bytes are the
+    /// secret.
     pub fn new(token: impl Into<String>) -> Self {
-        SigningSecret(SecretString::from(token.into()))
+        SigningSecret::from_bytes(token.into().into_bytes())
+    }
+
+    /// Wraps raw key bytes: for a key you hold in binary form, for example a
+    /// token you decoded from hex or base64, or one you already hashed
+    /// yourself (then keep the default [`KeyReading::Token`], which uses the
+    /// bytes as they are).
+    pub fn from_bytes(key: impl Into<Vec<u8>>) -> Self {
+        SigningSecret(SecretSlice::from(key.into()))
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.0.expose_secret()
     }
 }
 
@@ -48,7 +64,7 @@ impl fmt::Debug for SigningSecret {
     }
 }
 
-/// Why a header is not `t=<digits>,s=<64 hex digits>`.
+/// Why a header is not `t=<digits>,s=<64 hex digits>[,s=…]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Malformed {
     /// The header is empty.
@@ -59,11 +75,11 @@ pub enum Malformed {
     MissingTimestamp,
     /// No `s=` part.
     MissingSignature,
-    /// `t` or `s` appears twice.
+    /// `t` appears twice (several `s` are fine: see [`Webhook::also_accept`]).
     Duplicate(&'static str),
     /// `t` is not a run of ASCII digits.
     BadTimestamp,
-    /// `s` is not 64 hexadecimal digits.
+    /// An `s` is not 64 hexadecimal digits.
     BadSignature,
 }
 
@@ -76,7 +92,7 @@ impl fmt::Display for Malformed {
             Malformed::MissingSignature => write!(f, "there is no `s=` part"),
             Malformed::Duplicate(key) => write!(f, "`{key}=` appears more than once"),
             Malformed::BadTimestamp => write!(f, "`t` is not a whole number"),
-            Malformed::BadSignature => write!(f, "`s` is not 64 hexadecimal digits"),
+            Malformed::BadSignature => write!(f, "an `s` is not 64 hexadecimal digits"),
         }
     }
 }
@@ -103,6 +119,10 @@ pub enum WebhookError {
         /// The tolerance that was applied.
         tolerance: Duration,
     },
+    /// Under [`MessageReading::CanonicalJson`], the body has no canonical form
+    /// (so nothing to check the signature against): answer 400.
+    #[error("the body has no canonical JSON form: {0}")]
+    NotCanonical(CanonicalError),
     /// The (verified) body is not JSON: answer 400.
     #[error("the body is not JSON: {0}")]
     NotJson(String),
@@ -135,46 +155,53 @@ impl WebhookError {
             | WebhookError::SignatureMismatch
             | WebhookError::OutsideTolerance { .. } => 401,
             WebhookError::MalformedHeader(_)
+            | WebhookError::NotCanonical(_)
             | WebhookError::NotJson(_)
             | WebhookError::InvalidPayload { .. } => 400,
         }
     }
 }
 
-/// A parsed header: the timestamp as written, its value, and the signature.
-struct Signed<'h> {
-    timestamp_text: &'h str,
-    timestamp: u64,
-    signature: [u8; 32],
+/// A parsed header: the timestamp as written, its value, and the signatures.
+pub(super) struct Signed<'h> {
+    pub(super) timestamp_text: &'h str,
+    pub(super) timestamp: u64,
+    pub(super) signatures: Vec<[u8; 32]>,
 }
 
-/// Parses `t=<digits>,s=<hex>`. Parts are separated by commas; spaces and tabs
-/// around a part, its key and its value are ignored (some proxies add them);
-/// parts with other keys are ignored, for forward compatibility; `t` or `s`
-/// twice is refused rather than guessed between.
-fn parse(header: &str) -> Result<Signed<'_>, Malformed> {
+/// Parses `t=<digits>,s=<hex>[,s=<hex>…]`. Parts are separated by commas;
+/// spaces and tabs around a part, its key and its value are ignored (some
+/// proxies add them), and so are empty parts (a trailing comma); parts with
+/// other keys are ignored, for forward compatibility. Several `s` are all
+/// checked (a sender signing with an old and a new secret during a rotation);
+/// `t` twice is refused rather than guessed between.
+pub(super) fn parse(header: &str) -> Result<Signed<'_>, Malformed> {
     let header = header.trim_matches([' ', '\t']);
     if header.is_empty() {
         return Err(Malformed::Empty);
     }
-    let (mut timestamp, mut signature) = (None, None);
+    let (mut timestamp, mut signatures) = (None, Vec::new());
     for part in header.split(',') {
+        let part = part.trim_matches([' ', '\t']);
+        if part.is_empty() {
+            continue;
+        }
         let (key, value) = part.split_once('=').ok_or(Malformed::NotKeyValue)?;
         let (key, value) = (
             key.trim_matches([' ', '\t']),
             value.trim_matches([' ', '\t']),
         );
-        let slot = match key {
-            "t" => &mut timestamp,
-            "s" => &mut signature,
-            _ => continue,
-        };
-        if slot.replace(value).is_some() {
-            return Err(Malformed::Duplicate(if key == "t" { "t" } else { "s" }));
+        match key {
+            "t" if timestamp.is_some() => return Err(Malformed::Duplicate("t")),
+            "t" => timestamp = Some(value),
+            "s" => signatures.push(value),
+            _ => {}
         }
     }
     let timestamp_text = timestamp.ok_or(Malformed::MissingTimestamp)?;
-    let signature = signature.ok_or(Malformed::MissingSignature)?;
+    if signatures.is_empty() {
+        return Err(Malformed::MissingSignature);
+    }
     if timestamp_text.is_empty()
         || timestamp_text.len() > 19
         || !timestamp_text.bytes().all(|b| b.is_ascii_digit())
@@ -184,53 +211,132 @@ fn parse(header: &str) -> Result<Signed<'_>, Malformed> {
     let timestamp = timestamp_text
         .parse()
         .map_err(|_| Malformed::BadTimestamp)?;
-    let mut bytes = [0u8; 32];
-    hex::decode_to_slice(signature, &mut bytes).map_err(|_| Malformed::BadSignature)?;
+    let signatures = signatures
+        .into_iter()
+        .map(|text| {
+            let mut bytes = [0u8; 32];
+            hex::decode_to_slice(text, &mut bytes).map(|()| bytes)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|_| Malformed::BadSignature)?;
     Ok(Signed {
         timestamp_text,
         timestamp,
-        signature: bytes,
+        signatures,
     })
 }
 
-/// A timestamp in either unit, as milliseconds since the epoch.
-fn to_millis(timestamp: u64) -> u64 {
-    if timestamp >= MILLISECONDS_FROM {
-        timestamp
-    } else {
-        timestamp.saturating_mul(1000)
+/// The bytes signed after `<t>.` under `reading`.
+pub(super) fn signed_message(
+    reading: MessageReading,
+    body: &[u8],
+) -> Result<Cow<'_, [u8]>, CanonicalError> {
+    match reading {
+        MessageReading::RawBody => Ok(Cow::Borrowed(body)),
+        MessageReading::CanonicalJson => canonicalize(body).map(Cow::Owned),
     }
 }
 
-/// Verifies deliveries for one signing secret.
+/// HMAC-SHA256 of `<timestamp>.<message>` under `secret` read as `key`.
+fn tag(secret: &SigningSecret, key: KeyReading, timestamp: &str, message: &[u8]) -> [u8; 32] {
+    let key = key.key(secret.bytes());
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key.expose_secret()).expect("HMAC takes keys of any length");
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
+/// Which secret (by position) produced which of the header's signatures, if any.
+pub(super) fn find_match(
+    secrets: &[SigningSecret],
+    key: KeyReading,
+    signed: &Signed<'_>,
+    message: &[u8],
+) -> Option<(usize, usize)> {
+    secrets
+        .iter()
+        .enumerate()
+        .find_map(|(secret_index, secret)| {
+            let expected = tag(secret, key, signed.timestamp_text, message);
+            signed
+                .signatures
+                .iter()
+                // Constant time, so the comparison leaks nothing about the expected tag.
+                .position(|signature| bool::from(expected.ct_eq(signature)))
+                .map(|signature_index| (secret_index, signature_index))
+        })
+}
+
+/// How far `timestamp` is before `now`, in milliseconds (negative: in the future).
+pub(super) fn skew_millis(timestamp: u64, now: SystemTime) -> i128 {
+    let now = now
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as i128;
+    now - i128::from(TimestampUnit::of(timestamp).to_millis(timestamp))
+}
+
+/// Whole seconds of a skew in milliseconds, saturating.
+pub(super) fn skew_seconds(skew_millis: i128) -> i64 {
+    i64::try_from(skew_millis / 1000).unwrap_or(if skew_millis > 0 { i64::MAX } else { i64::MIN })
+}
+
+/// Verifies deliveries: one or more signing secrets, one [`Reading`] of the
+/// docs, and a timestamp tolerance.
+///
+/// A delivery passes when any of the header's `s=` values is the HMAC of
+/// `<t>.<message>` under any of the secrets, with the key and the message taken
+/// as the reading says. See [the module documentation](super) for the readings,
+/// rotation and what to answer.
 #[derive(Clone, Debug)]
 pub struct Webhook {
-    secret: SigningSecret,
-    tolerance: Duration,
+    pub(super) secrets: Vec<SigningSecret>,
+    pub(super) reading: Reading,
+    pub(super) tolerance: Duration,
 }
 
 impl Webhook {
-    /// A verifier with the default tolerance of five minutes.
+    /// A verifier for one secret, with the default reading (the token as the
+    /// key, the raw body as the message) and a tolerance of five minutes.
     pub fn new(secret: impl Into<SigningSecret>) -> Self {
         Webhook {
-            secret: secret.into(),
+            secrets: vec![secret.into()],
+            reading: Reading::default(),
             tolerance: DEFAULT_TOLERANCE,
         }
+    }
+
+    /// Accepts signatures made with `secret` too: during a rotation, keep the
+    /// old secret next to the new one until deliveries signed with it stop.
+    /// Each secret is read with the same [`Reading`].
+    pub fn also_accept(mut self, secret: impl Into<SigningSecret>) -> Self {
+        self.secrets.push(secret.into());
+        self
+    }
+
+    /// How the HMAC key is made from each secret (default [`KeyReading::Token`]).
+    pub fn key_reading(mut self, key: KeyReading) -> Self {
+        self.reading.key = key;
+        self
+    }
+
+    /// Which bytes are signed (default [`MessageReading::RawBody`]).
+    pub fn message_reading(mut self, message: MessageReading) -> Self {
+        self.reading.message = message;
+        self
+    }
+
+    /// The reading this verifier applies.
+    pub fn reading(&self) -> Reading {
+        self.reading
     }
 
     /// How far the signed timestamp may be from now, either way.
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
         self
-    }
-
-    fn mac(&self, timestamp: &str, body: &[u8]) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.secret.0.expose_secret().as_bytes())
-            .expect("HMAC takes keys of any length");
-        mac.update(timestamp.as_bytes());
-        mac.update(b".");
-        mac.update(body);
-        mac
     }
 
     /// Checks the header against the raw body bytes and the clock.
@@ -247,23 +353,14 @@ impl Webhook {
     ) -> Result<(), WebhookError> {
         let header = header.ok_or(WebhookError::MissingHeader)?;
         let signed = parse(header).map_err(WebhookError::MalformedHeader)?;
-        // `verify_slice` compares in constant time.
-        self.mac(signed.timestamp_text, body)
-            .verify_slice(&signed.signature)
-            .map_err(|_| WebhookError::SignatureMismatch)?;
-        let now = now
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis() as i128;
-        let skew_millis = now - i128::from(to_millis(signed.timestamp));
-        if skew_millis.unsigned_abs() > self.tolerance.as_millis() {
-            let skew_seconds = i64::try_from(skew_millis / 1000).unwrap_or(if skew_millis > 0 {
-                i64::MAX
-            } else {
-                i64::MIN
-            });
+        let message =
+            signed_message(self.reading.message, body).map_err(WebhookError::NotCanonical)?;
+        find_match(&self.secrets, self.reading.key, &signed, &message)
+            .ok_or(WebhookError::SignatureMismatch)?;
+        let skew = skew_millis(signed.timestamp, now);
+        if skew.unsigned_abs() > self.tolerance.as_millis() {
             return Err(WebhookError::OutsideTolerance {
-                skew_seconds,
+                skew_seconds: skew_seconds(skew),
                 tolerance: self.tolerance,
             });
         }
@@ -280,9 +377,29 @@ impl Webhook {
         Event::from_json(body)
     }
 
+    /// Which readings verify one captured delivery, and which do not, for each
+    /// of this verifier's secrets: see [`Diagnosis`]. The timestamp is
+    /// reported, not held against the delivery, since a captured delivery is
+    /// usually old. Only a missing or malformed header is an error.
+    pub fn diagnose(&self, body: &[u8], header: &str) -> Result<Diagnosis, WebhookError> {
+        self.diagnose_at(body, header, SystemTime::now())
+    }
+
+    /// [`diagnose`](Self::diagnose) with an explicit "now".
+    pub fn diagnose_at(
+        &self,
+        body: &[u8],
+        header: &str,
+        now: SystemTime,
+    ) -> Result<Diagnosis, WebhookError> {
+        let signed = parse(header).map_err(WebhookError::MalformedHeader)?;
+        Ok(Diagnosis::new(self, &signed, body, now))
+    }
+
     /// The header value Imprint would send for `body` at `timestamp` (in
-    /// milliseconds, as documented). For testing your own receiver; Imprint signs
-    /// real deliveries.
+    /// milliseconds, as documented), under this verifier's reading, with one
+    /// `s=` per secret. For testing your own receiver; Imprint signs real
+    /// deliveries.
     pub fn sign(&self, body: &[u8], timestamp: SystemTime) -> String {
         let millis = timestamp
             .duration_since(UNIX_EPOCH)
@@ -293,9 +410,23 @@ impl Webhook {
 
     /// Like [`sign`](Self::sign) with `t` written exactly as given (for example
     /// in seconds). For testing.
+    ///
+    /// Under [`MessageReading::CanonicalJson`], a body without a canonical form
+    /// is signed as it is, so that a test can send one and watch the verifier
+    /// refuse it with [`WebhookError::NotCanonical`].
     pub fn sign_raw(&self, body: &[u8], timestamp: &str) -> String {
-        let signature = hex::encode(self.mac(timestamp, body).finalize().into_bytes());
-        format!("t={timestamp},s={signature}")
+        let message = signed_message(self.reading.message, body).unwrap_or(Cow::Borrowed(body));
+        let mut header = format!("t={timestamp}");
+        for secret in &self.secrets {
+            header.push_str(",s=");
+            header.push_str(&hex::encode(tag(
+                secret,
+                self.reading.key,
+                timestamp,
+                &message,
+            )));
+        }
+        header
     }
 }
 
@@ -310,13 +441,26 @@ mod tests {
             format!("t=1700000000,s={sig}"),
             format!(" t = 1700000000 ,\ts={sig} "),
             format!("s={sig},t=1700000000,v9=x"),
+            format!("t=1700000000,s={sig},"),
+            format!("t=1700000000,s={sig}, \t,"),
+            format!(",t=1700000000,,s={sig}"),
         ] {
             let signed = parse(&header).unwrap();
             assert_eq!(
                 (signed.timestamp_text, signed.timestamp),
-                ("1700000000", 1_700_000_000)
+                ("1700000000", 1_700_000_000),
+                "{header:?}"
             );
+            assert_eq!(signed.signatures, vec![[0xab; 32]], "{header:?}");
         }
+    }
+
+    #[test]
+    fn keeps_every_signature_in_order() {
+        let (a, b) = ("0a".repeat(32), "0b".repeat(32));
+        let header = format!("t=1,s={a},v1=other,s={b},s={a}");
+        let signed = parse(&header).unwrap();
+        assert_eq!(signed.signatures, vec![[0x0a; 32], [0x0b; 32], [0x0a; 32]]);
     }
 
     #[test]
@@ -325,11 +469,12 @@ mod tests {
         let cases = [
             ("", Malformed::Empty),
             (" ", Malformed::Empty),
+            (",", Malformed::MissingTimestamp),
             ("t1,s2", Malformed::NotKeyValue),
             (&format!("s={sig}") as &str, Malformed::MissingTimestamp),
             ("t=1", Malformed::MissingSignature),
+            ("t=1,", Malformed::MissingSignature),
             (&format!("t=1,t=2,s={sig}"), Malformed::Duplicate("t")),
-            (&format!("t=1,s={sig},s={sig}"), Malformed::Duplicate("s")),
             (&format!("t=-1,s={sig}"), Malformed::BadTimestamp),
             (&format!("t=1.5,s={sig}"), Malformed::BadTimestamp),
             (
@@ -338,6 +483,7 @@ mod tests {
             ),
             ("t=1,s=xyz", Malformed::BadSignature),
             (&format!("t=1,s={}", &sig[..62]), Malformed::BadSignature),
+            (&format!("t=1,s={sig},s=xyz"), Malformed::BadSignature),
         ];
         for (header, expected) in cases {
             assert_eq!(parse(header).err(), Some(expected), "{header:?}");
@@ -345,14 +491,13 @@ mod tests {
     }
 
     #[test]
-    fn units_are_told_apart_by_size() {
-        assert_eq!(to_millis(1_700_000_000), 1_700_000_000_000);
-        assert_eq!(to_millis(1_700_000_000_123), 1_700_000_000_123);
-    }
-
-    #[test]
-    fn the_secret_is_redacted() {
-        let webhook = Webhook::new("whsec_live_abc");
-        assert!(!format!("{webhook:?}").contains("whsec_live_abc"));
+    fn the_secrets_are_redacted() {
+        let webhook = Webhook::new("whsec_live_abc")
+            .also_accept(SigningSecret::from_bytes(b"raw-key-bytes".to_vec()));
+        let shown = format!("{webhook:?}");
+        assert!(!shown.contains("whsec_live_abc"), "{shown}");
+        assert!(!shown.contains("raw-key-bytes"), "{shown}");
+        assert!(!shown.contains("114, 97, 119"), "{shown}");
+        assert_eq!(shown.matches(REDACTED).count(), 2, "{shown}");
     }
 }
