@@ -1,6 +1,7 @@
 //! Workspace automation for the Imprint SDK. The binary is `cargo xtask`; the
 //! library exists so its pieces can be unit-tested.
 
+pub mod api_diff;
 pub mod drift;
 pub mod generate;
 pub mod index;

@@ -1,37 +1,91 @@
-//! `cargo xtask codegen [--check]`.
+//! `cargo xtask codegen [--check]` and `cargo xtask diff`.
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use xtask::api_diff::{self, Format, Report};
 use xtask::{GENERATED, drift, generate, normalize::Summary, spec, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
+       cargo xtask diff [--base <git revision>] [--format text|markdown]
 
   codegen           regenerate sdk/src/generated.rs from openapi.yaml
-  codegen --check   regenerate in memory and fail if sdk/src/generated.rs differs";
+  codegen --check   regenerate in memory and fail if sdk/src/generated.rs differs
+  diff              the API change report from openapi.yaml at --base (default: the
+                    commit that last changed it) to the working tree; writes nothing";
+
+/// A parsed command line.
+enum Command<'a> {
+    Codegen {
+        check: bool,
+    },
+    Diff {
+        base: Option<&'a str>,
+        format: Format,
+    },
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let check = match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["codegen"] => false,
-        ["codegen", "--check"] => true,
-        _ => {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match parse(&args) {
+        Some(Command::Codegen { check }) => codegen(check),
+        Some(Command::Diff { base, format }) => diff(base, format),
+        None => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
-    match codegen(check) {
+    match result {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}\nnothing was written.");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn parse<'a>(args: &[&'a str]) -> Option<Command<'a>> {
+    match args {
+        ["codegen"] => Some(Command::Codegen { check: false }),
+        ["codegen", "--check"] => Some(Command::Codegen { check: true }),
+        ["diff", options @ ..] => {
+            let (mut base, mut format) = (None, Format::Text);
+            // `--base <revision>` and `--format text|markdown`, in any order.
+            for pair in options.chunks(2) {
+                match pair {
+                    ["--base", revision] => base = Some(*revision),
+                    ["--format", "text"] => format = Format::Text,
+                    ["--format", "markdown"] => format = Format::Markdown,
+                    _ => return None,
+                }
+            }
+            Some(Command::Diff { base, format })
+        }
+        _ => None,
+    }
+}
+
+fn diff(base: Option<&str>, format: Format) -> Result<ExitCode, String> {
+    let report = api_diff::diff(&workspace_root(), base, format)?;
+    // A closed stdout (`| head`) only loses the rest of the report.
+    let _ = std::io::stdout().lock().write_all(report.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The API change report from the module on disk to the one generated now, or
+/// why there is none.
+fn api_report(on_disk: &str, generated: &str) -> String {
+    match api_diff::changes_between(on_disk, generated) {
+        Ok(changes) => Report {
+            from: format!("{GENERATED} on disk"),
+            to: "openapi.yaml".into(),
+            changes,
+            version: api_diff::sdk_version(&workspace_root()),
+        }
+        .render(Format::Text),
+        Err(why) => format!("no API change report: {why}\n"),
     }
 }
 
@@ -66,6 +120,9 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
                             "first differences:\n{}",
                             drift::first_differences(&on_disk, &generated.code, 30)
                         );
+                        if matches!(drift, drift::Drift::SpecChanged { .. }) {
+                            eprint!("{}", api_report(&on_disk, &generated.code));
+                        }
                     }
                     eprintln!("fix: run `cargo xtask codegen` and commit {GENERATED}.");
                     ExitCode::FAILURE
@@ -74,6 +131,7 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
         );
     }
 
+    let previous = std::fs::read_to_string(&target).ok();
     std::fs::write(&target, &generated.code)
         .map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
     let report = format!(
@@ -87,6 +145,10 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
         Summary(&generated.rewrites),
         started.elapsed()
     );
+    let report = match previous.filter(|previous| *previous != generated.code) {
+        Some(previous) => format!("{report}{}", api_report(&previous, &generated.code)),
+        None => report,
+    };
     // The file is written; a closed stdout (`| head`) only loses the report.
     let _ = std::io::stdout().lock().write_all(report.as_bytes());
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,111 @@
+//! The report as text (for the terminal and CI logs) or Markdown (a section
+//! for CHANGELOG.md).
+
+use super::change::{Change, Impact};
+use super::semver;
+
+/// Output format of the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One line per change, for terminals and CI logs.
+    Text,
+    /// A CHANGELOG.md section.
+    Markdown,
+}
+
+/// The changes between two versions of the generated API.
+#[derive(Debug)]
+pub struct Report {
+    /// What the old side is (`openapi.yaml at 1a2b3c4d5e6f`).
+    pub from: String,
+    /// What the new side is (`the working tree`).
+    pub to: String,
+    /// The changes in report order.
+    pub changes: Vec<Change>,
+    /// The sdk crate's version now, for the bump.
+    pub version: Option<String>,
+}
+
+impl Report {
+    /// The most severe impact, `None` without changes.
+    pub fn impact(&self) -> Option<Impact> {
+        self.changes.iter().map(|c| c.classify().0).max()
+    }
+
+    /// One line per change: `breaking  Client::x: … — reason`.
+    pub fn lines(&self) -> Vec<String> {
+        self.changes
+            .iter()
+            .map(|change| {
+                let (impact, reason) = change.classify();
+                format!(
+                    "{impact}  {}: {} — {reason}",
+                    change.subject(),
+                    change.what()
+                )
+            })
+            .collect()
+    }
+
+    /// The semver line.
+    pub fn bump(&self) -> String {
+        semver::bump(self.impact(), self.version.as_deref())
+    }
+
+    /// The whole report in `format`.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Text => self.text(),
+            Format::Markdown => self.markdown(),
+        }
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        let breaking = self
+            .changes
+            .iter()
+            .filter(|c| c.classify().0 == Impact::Breaking)
+            .count();
+        (breaking, self.changes.len() - breaking)
+    }
+
+    fn text(&self) -> String {
+        let (breaking, additive) = self.counts();
+        let mut out = format!(
+            "API changes from {} to {}: {breaking} breaking, {additive} additive\n",
+            self.from, self.to
+        );
+        for line in self.lines() {
+            out.push_str("  ");
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push_str(&format!("semver: {}\n", self.bump()));
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = format!(
+            "### API changes\n\nFrom {} to {}. Semver: {}.\n",
+            self.from,
+            self.to,
+            self.bump()
+        );
+        for (impact, title) in [(Impact::Breaking, "Breaking"), (Impact::Additive, "Added")] {
+            let items: Vec<String> = self
+                .changes
+                .iter()
+                .filter_map(|change| {
+                    let (found, reason) = change.classify();
+                    (found == impact).then(|| {
+                        format!("- `{}`: {} — {reason}\n", change.subject(), change.what())
+                    })
+                })
+                .collect();
+            if !items.is_empty() {
+                out.push_str(&format!("\n#### {title}\n\n{}", items.concat()));
+            }
+        }
+        out
+    }
+}
