@@ -178,6 +178,26 @@ fn a_new_required_body_field_is_breaking() {
     );
 }
 
+/// `Widget` is only ever received: a field it always carries breaks no caller.
+#[test]
+fn a_new_required_field_of_a_response_type_is_additive() {
+    let report = report_after(|doc| {
+        set(
+            doc,
+            "/components/schemas/Widget/properties",
+            "weight",
+            "{ type: number }",
+        );
+        push(doc, "/components/schemas/Widget/required", "weight");
+    });
+    assert_eq!(
+        report.lines(),
+        [
+            "additive  types::Widget.weight: required field added (`f64`) — a new field that callers never have to supply: existing code is unaffected"
+        ]
+    );
+}
+
 #[test]
 fn a_retyped_field_is_breaking() {
     let report = report_after(|doc| {

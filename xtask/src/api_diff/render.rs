@@ -109,3 +109,57 @@ impl Report {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> Report {
+        Report {
+            from: "openapi.yaml at abc".into(),
+            to: "the working tree".into(),
+            changes: vec![
+                Change::OperationAdded {
+                    operation: "list_widgets".into(),
+                    builder: "ListWidgets".into(),
+                },
+                Change::FieldRemoved {
+                    name: "Widget".into(),
+                    field: "size".into(),
+                },
+            ],
+            version: Some("0.1.0".into()),
+        }
+    }
+
+    #[test]
+    fn text_has_a_summary_one_line_per_change_and_the_bump() {
+        assert_eq!(
+            report().render(Format::Text),
+            "API changes from openapi.yaml at abc to the working tree: 1 breaking, 1 additive
+  additive  Client::list_widgets: operation added (builder::ListWidgets) — a new method: existing code is unaffected
+  breaking  types::Widget.size: field removed — code that reads or sets it stops compiling
+semver: breaking: 0.1.0 → 0.2.0 (major once 1.0)
+"
+        );
+    }
+
+    #[test]
+    fn markdown_groups_breaking_before_added() {
+        assert_eq!(
+            report().render(Format::Markdown),
+            "### API changes
+
+From openapi.yaml at abc to the working tree. Semver: breaking: 0.1.0 → 0.2.0 (major once 1.0).
+
+#### Breaking
+
+- `types::Widget.size`: field removed — code that reads or sets it stops compiling
+
+#### Added
+
+- `Client::list_widgets`: operation added (builder::ListWidgets) — a new method: existing code is unaffected
+"
+        );
+    }
+}
