@@ -171,6 +171,42 @@ pub enum Change {
         /// Its variant.
         variant: String,
     },
+    /// A new variant that carries data.
+    VariantAdded {
+        /// The enum.
+        name: String,
+        /// The variant.
+        variant: String,
+        /// Its fields, `(T)` or ` { a: T }`.
+        fields: String,
+        /// The enum is `#[non_exhaustive]`.
+        non_exhaustive: bool,
+    },
+    /// A variant that carries data is gone.
+    VariantRemoved {
+        /// The enum.
+        name: String,
+        /// The variant.
+        variant: String,
+    },
+    /// A variant carries other data.
+    VariantRetyped {
+        /// The enum.
+        name: String,
+        /// The variant.
+        variant: String,
+        /// Its fields before.
+        from: String,
+        /// Its fields now.
+        to: String,
+    },
+    /// An enum became `#[non_exhaustive]` (`true`) or stopped being so.
+    Exhaustiveness {
+        /// The enum.
+        name: String,
+        /// `#[non_exhaustive]` now.
+        non_exhaustive: bool,
+    },
 }
 
 /// Whether a change can break existing user code.
@@ -208,7 +244,11 @@ impl Change {
             | TypeReshaped { name, .. }
             | InnerRetyped { name, .. }
             | EnumValueAdded { name, .. }
-            | EnumValueRemoved { name, .. } => format!("types::{name}"),
+            | EnumValueRemoved { name, .. }
+            | VariantAdded { name, .. }
+            | VariantRemoved { name, .. }
+            | VariantRetyped { name, .. }
+            | Exhaustiveness { name, .. } => format!("types::{name}"),
             FieldAdded { name, field, .. }
             | FieldRemoved { name, field }
             | FieldRetyped { name, field, .. }
@@ -240,7 +280,13 @@ impl Change {
             }
             TypeAdded { kind, .. } => format!("{kind} added"),
             TypeRemoved { kind, .. } => format!("{kind} removed"),
-            TypeReshaped { from, to, .. } => format!("changed from a {from} to a {to}"),
+            TypeReshaped { from, to, .. } => {
+                format!(
+                    "changed from {} {from} to {} {to}",
+                    article(from),
+                    article(to)
+                )
+            }
             InnerRetyped { from, to, .. } => {
                 format!("wrapped type changed from `{from}` to `{to}`")
             }
@@ -258,6 +304,21 @@ impl Change {
             EnumValueRemoved { value, variant, .. } => {
                 format!("enum value \"{value}\" removed (::{variant})")
             }
+            VariantAdded {
+                variant, fields, ..
+            } => format!("variant `{variant}{fields}` added"),
+            VariantRemoved { variant, .. } => format!("variant `{variant}` removed"),
+            VariantRetyped {
+                variant, from, to, ..
+            } => format!("variant `{variant}` changed from `{variant}{from}` to `{variant}{to}`"),
+            Exhaustiveness {
+                non_exhaustive: true,
+                ..
+            } => "made #[non_exhaustive]".into(),
+            Exhaustiveness {
+                non_exhaustive: false,
+                ..
+            } => "no longer #[non_exhaustive]".into(),
         }
     }
 
@@ -350,17 +411,39 @@ impl Change {
             EnumValueAdded {
                 non_exhaustive: true,
                 ..
+            }
+            | VariantAdded {
+                non_exhaustive: true,
+                ..
             } => (
                 Additive,
                 "the enum is #[non_exhaustive]: matches already have a wildcard arm".into(),
             ),
-            EnumValueAdded { name, .. } => (
+            EnumValueAdded { name, .. } | VariantAdded { name, .. } => (
                 Breaking,
                 format!("exhaustive `match`es on `{name}` stop compiling"),
             ),
-            EnumValueRemoved { name, variant, .. } => (
+            EnumValueRemoved { name, variant, .. } | VariantRemoved { name, variant } => (
                 Breaking,
                 format!("code that names `{name}::{variant}` stops compiling"),
+            ),
+            VariantRetyped { name, variant, .. } => (
+                Breaking,
+                format!("code that builds or destructures `{name}::{variant}` stops compiling"),
+            ),
+            Exhaustiveness {
+                name,
+                non_exhaustive: true,
+            } => (
+                Breaking,
+                format!("`match`es on `{name}` outside the crate need a wildcard arm"),
+            ),
+            Exhaustiveness {
+                non_exhaustive: false,
+                ..
+            } => (
+                Additive,
+                "existing matches keep their wildcard arm and still compile".into(),
             ),
         }
     }
@@ -368,4 +451,12 @@ impl Change {
 
 fn requirement(required: bool) -> &'static str {
     if required { "required" } else { "optional" }
+}
+
+fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }

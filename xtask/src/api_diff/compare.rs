@@ -98,14 +98,25 @@ fn type_def(name: &str, before: &TypeDef, after: &TypeDef, input: bool, changes:
     match (before, after) {
         (TypeDef::Struct(old), TypeDef::Struct(new)) => fields(&name, old, new, input, changes),
         (
-            TypeDef::Enum { values: old, .. },
             TypeDef::Enum {
-                values: new,
+                values: old_values,
+                others: old_others,
+                non_exhaustive: was_non_exhaustive,
+            },
+            TypeDef::Enum {
+                values,
+                others,
                 non_exhaustive,
             },
         ) => {
-            for value in keys(old, new) {
-                match (old.get(value), new.get(value)) {
+            if was_non_exhaustive != non_exhaustive {
+                changes.push(Change::Exhaustiveness {
+                    name: name.clone(),
+                    non_exhaustive: *non_exhaustive,
+                });
+            }
+            for value in keys(old_values, values) {
+                match (old_values.get(value), values.get(value)) {
                     (Some(variant), None) => changes.push(Change::EnumValueRemoved {
                         name: name.clone(),
                         value: value.clone(),
@@ -116,6 +127,28 @@ fn type_def(name: &str, before: &TypeDef, after: &TypeDef, input: bool, changes:
                         value: value.clone(),
                         variant: variant.clone(),
                         non_exhaustive: *non_exhaustive,
+                    }),
+                    _ => {}
+                }
+            }
+            for variant in keys(old_others, others) {
+                let (name, variant_name) = (name.clone(), variant.clone());
+                match (old_others.get(variant), others.get(variant)) {
+                    (Some(_), None) => changes.push(Change::VariantRemoved {
+                        name,
+                        variant: variant_name,
+                    }),
+                    (None, Some(fields)) => changes.push(Change::VariantAdded {
+                        name,
+                        variant: variant_name,
+                        fields: fields.clone(),
+                        non_exhaustive: *non_exhaustive,
+                    }),
+                    (Some(from), Some(to)) if from != to => changes.push(Change::VariantRetyped {
+                        name,
+                        variant: variant_name,
+                        from: from.clone(),
+                        to: to.clone(),
                     }),
                     _ => {}
                 }
@@ -186,5 +219,58 @@ fn fields(
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(old: &str, new: &str) -> Vec<String> {
+        let (old, new) = (Surface::parse(old).unwrap(), Surface::parse(new).unwrap());
+        compare(&old, &new)
+            .iter()
+            .map(|change| {
+                format!(
+                    "{} {}: {}",
+                    change.classify().0,
+                    change.subject(),
+                    change.what()
+                )
+            })
+            .collect()
+    }
+
+    /// A catch-all variant for unknown values is not an enum value, but adding
+    /// one still changes what users' matches must cover.
+    #[test]
+    fn variants_with_data_are_compared_apart_from_values() {
+        let old = "pub mod types { pub enum Kind { A, Other(String) } pub enum Shape { Dot } }";
+        let new = "pub mod types {
+            pub enum Kind { A, Other(Box<str>), Unknown { raw: String } }
+            #[non_exhaustive] pub enum Shape { Dot, Line }
+        }";
+        assert_eq!(
+            lines(old, new),
+            [
+                "breaking types::Kind: variant `Other` changed from `Other(String)` to `Other(Box<str>)`",
+                "breaking types::Kind: variant `Unknown { raw: String }` added",
+                "breaking types::Shape: made #[non_exhaustive]",
+                "additive types::Shape: enum value \"Line\" added (::Line)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_type_that_changes_kind_is_one_change() {
+        let old = "pub mod types { pub struct Id(pub String); pub type Ids = Vec<Id>; }";
+        let new = "pub mod types { pub enum Id { A } pub type Ids = Vec<String>; }";
+        assert_eq!(
+            lines(old, new),
+            [
+                "breaking types::Id: changed from a newtype to an enum",
+                "breaking types::Ids: wrapped type changed from `Vec<Id>` to `Vec<String>`",
+            ]
+        );
     }
 }

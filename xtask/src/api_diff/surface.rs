@@ -57,6 +57,9 @@ pub enum TypeDef {
     Enum {
         /// Wire value (the `#[serde(rename)]` string, or the variant name) → variant.
         values: BTreeMap<String, String>,
+        /// The variants that carry data (a `oneOf` member, a catch-all for
+        /// unknown values) → their fields, as `(T)` or ` { a: T }`.
+        others: BTreeMap<String, String>,
         /// Marked `#[non_exhaustive]`: users' matches already need a wildcard arm.
         non_exhaustive: bool,
     },
@@ -131,12 +134,12 @@ impl Surface {
                     continue; // the client the builder borrows
                 }
                 let set = result_ok(&field.ty).unwrap_or(&field.ty);
-                let (ty, by_type) = match option_inner(set) {
+                let (ty, required_by_type) = match option_inner(set) {
                     Some(inner) => (inner, false),
                     None => (set, true),
                 };
                 let name = name.to_string();
-                let required = inits.get(&name).map_or(by_type, is_err_call);
+                let required = inits.get(&name).map_or(required_by_type, is_err_call);
                 mentioned(ty, &mut roots);
                 params.insert(
                     name,
@@ -333,11 +336,18 @@ fn read_types(
                         )
                     })
                     .collect();
+                let others = e
+                    .variants
+                    .iter()
+                    .filter(|v| !matches!(v.fields, syn::Fields::Unit))
+                    .map(|v| (v.ident.to_string(), payload(&v.fields)))
+                    .collect();
                 let non_exhaustive = e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive"));
                 (
                     e.ident.to_string(),
                     TypeDef::Enum {
                         values,
+                        others,
                         non_exhaustive,
                     },
                     names,
@@ -354,6 +364,19 @@ fn read_types(
         types.insert(name, def);
     }
     types
+}
+
+/// A variant's fields, to follow its name: `(A, B)` or ` { a: A, b: B }`.
+fn payload(fields: &syn::Fields) -> String {
+    let each = fields.iter().map(|f| match &f.ident {
+        Some(name) => format!("{name}: {}", render(&f.ty)),
+        None => render(&f.ty),
+    });
+    let each: Vec<String> = each.collect();
+    match fields {
+        syn::Fields::Named(_) => format!(" {{ {} }}", each.join(", ")),
+        _ => format!("({})", each.join(", ")),
+    }
 }
 
 fn field(f: &syn::Field, unset: Option<&BTreeSet<String>>) -> Field {
@@ -539,16 +562,21 @@ crate::operation::operation!(0usize, PutWidget -> types::Report);
     }
 
     #[test]
-    fn enum_values_are_the_unit_variants_by_wire_name() {
+    fn enum_values_are_the_unit_variants_by_wire_name_and_the_rest_are_kept_apart() {
         let surface = Surface::parse(MODULE).unwrap();
         let TypeDef::Enum {
             values,
+            others,
             non_exhaustive,
         } = &surface.types["Status"]
         else {
             panic!("Status is an enum");
         };
         assert!(*non_exhaustive);
+        assert_eq!(
+            others.iter().collect::<Vec<_>>(),
+            [(&"Unknown".to_string(), &"(String)".to_string())]
+        );
         let values: Vec<(&str, &str)> = values
             .iter()
             .map(|(wire, variant)| (wire.as_str(), variant.as_str()))
