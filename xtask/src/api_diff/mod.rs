@@ -4,7 +4,7 @@
 //! changed, and `cargo xtask diff` prints between a git revision of the spec and
 //! the working tree.
 //!
-//! Both sides are generated code read as syntax ([`surface`]), so everything
+//! Both sides are generated code read as syntax ([`Surface`]), so everything
 //! the normalizer rewrites is rewritten on both sides alike and only changes
 //! that reach the Rust API are reported.
 
