@@ -121,54 +121,9 @@ impl Surface {
             }) else {
                 continue;
             };
-            let methods = inherent_methods(builder_items, &builder);
-            let inits = methods
-                .iter()
-                .find(|f| f.sig.ident == "new")
-                .map(|f| struct_inits(&f.block))
-                .unwrap_or_default();
-            let mut params = BTreeMap::new();
-            for field in fields {
-                let Some(name) = &field.ident else { continue };
-                if matches!(field.ty, syn::Type::Reference(_)) {
-                    continue; // the client the builder borrows
-                }
-                let set = result_ok(&field.ty).unwrap_or(&field.ty);
-                let (ty, required_by_type) = match option_inner(set) {
-                    Some(inner) => (inner, false),
-                    None => (set, true),
-                };
-                let name = name.to_string();
-                let required = inits.get(&name).map_or(required_by_type, is_err_call);
-                mentioned(ty, &mut roots);
-                params.insert(
-                    name,
-                    Param {
-                        ty: render(ty),
-                        required,
-                    },
-                );
-            }
-            let response = methods
-                .iter()
-                .find(|f| f.sig.ident == "send")
-                .and_then(|send| match &send.sig.output {
-                    syn::ReturnType::Type(_, ty) => Some(ty),
-                    syn::ReturnType::Default => None,
-                })
-                .map(|ty| {
-                    let success =
-                        result_ok(ty).and_then(|value| generic_of(value, "ResponseValue", 0));
-                    render(success.unwrap_or(ty))
-                })
-                .unwrap_or_else(|| "()".into());
             operations.insert(
                 method.sig.ident.to_string(),
-                Operation {
-                    builder,
-                    params,
-                    response,
-                },
+                read_operation(builder_items, builder, fields, &mut roots),
             );
         }
         let inputs = reachable(roots, &mentions, &types);
@@ -177,6 +132,61 @@ impl Surface {
             types,
             inputs,
         }
+    }
+}
+
+/// The operation whose builder is `builder` (with `fields`), adding the types
+/// its parameters mention to `roots`.
+fn read_operation(
+    builder_items: &[syn::Item],
+    builder: String,
+    fields: &syn::Fields,
+    roots: &mut BTreeSet<String>,
+) -> Operation {
+    let methods = inherent_methods(builder_items, &builder);
+    let inits = methods
+        .iter()
+        .find(|f| f.sig.ident == "new")
+        .map(|f| struct_inits(&f.block))
+        .unwrap_or_default();
+    let mut params = BTreeMap::new();
+    for field in fields {
+        let Some(name) = &field.ident else { continue };
+        if matches!(field.ty, syn::Type::Reference(_)) {
+            continue; // the client the builder borrows
+        }
+        let set = result_ok(&field.ty).unwrap_or(&field.ty);
+        let (ty, required_by_type) = match option_inner(set) {
+            Some(inner) => (inner, false),
+            None => (set, true),
+        };
+        let name = name.to_string();
+        let required = inits.get(&name).map_or(required_by_type, is_err_call);
+        mentioned(ty, roots);
+        params.insert(
+            name,
+            Param {
+                ty: render(ty),
+                required,
+            },
+        );
+    }
+    let response = methods
+        .iter()
+        .find(|f| f.sig.ident == "send")
+        .and_then(|send| match &send.sig.output {
+            syn::ReturnType::Type(_, ty) => Some(ty),
+            syn::ReturnType::Default => None,
+        })
+        .map(|ty| {
+            let success = result_ok(ty).and_then(|value| generic_of(value, "ResponseValue", 0));
+            render(success.unwrap_or(ty))
+        })
+        .unwrap_or_else(|| "()".into());
+    Operation {
+        builder,
+        params,
+        response,
     }
 }
 
