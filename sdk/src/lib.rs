@@ -44,6 +44,8 @@
 //!
 //! - `mock`: `mock::FakeImprint`, an in-process fake Imprint server for tests,
 //!   examples and benchmarks.
+//! - `httpmock`: `httpmock::MockServerExt`, typed [httpmock](https://docs.rs/httpmock)
+//!   mocks generated for every operation.
 #![warn(missing_docs)]
 
 mod auth;
@@ -64,6 +66,14 @@ pub mod webhook;
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated;
+/// Typed [`httpmock`](::httpmock) mocks, generated: `MockServerExt` adds one
+/// method per operation to `httpmock::MockServer`, whose `when` takes the
+/// operation's typed parameters and whose `then` its typed response.
+#[cfg(feature = "httpmock")]
+#[path = "generated_httpmock.rs"]
+#[rustfmt::skip]
+#[allow(missing_docs, clippy::all)]
+pub mod httpmock;
 
 pub use auth::{ApiKey, AuthScheme};
 pub use client::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment};

@@ -20,3 +20,6 @@ pub fn workspace_root() -> PathBuf {
 
 /// Where the generated module is written, relative to the workspace root.
 pub const GENERATED: &str = "sdk/src/generated.rs";
+
+/// Where the generated httpmock mocks are written (sdk feature `httpmock`).
+pub const GENERATED_HTTPMOCK: &str = "sdk/src/generated_httpmock.rs";

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use xtask::api_diff::{self, Format, Report};
-use xtask::{GENERATED, drift, generate, normalize::Summary, spec, workspace_root};
+use xtask::{
+    GENERATED, GENERATED_HTTPMOCK, drift, generate, normalize::Summary, spec, workspace_root,
+};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask diff [--base <git revision>] [--format text|markdown]
@@ -94,7 +96,10 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
     let root = workspace_root();
     let spec = spec::load(&root.join("openapi.yaml")).map_err(|e| e.to_string())?;
     let generated = generate::generate(&spec).map_err(|e| format!("openapi.yaml: {e}"))?;
+    let mocks =
+        generate::httpmock(&spec).map_err(|e| format!("openapi.yaml: httpmock mocks: {e}"))?;
     let target = root.join(GENERATED);
+    let mocks_target = root.join(GENERATED_HTTPMOCK);
     let lines = generated.code.lines().count();
 
     if check {
@@ -106,9 +111,20 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
                 &spec.sha256,
                 generate::PROGENITOR_VERSION,
             ) {
+                // The mocks come from the same spec and generator as the
+                // client: stale mocks are drift like a stale client.
+                None if std::fs::read_to_string(&mocks_target).ok().as_deref()
+                    != Some(mocks.as_str()) =>
+                {
+                    eprintln!(
+                        "drift: {GENERATED_HTTPMOCK} differs from what openapi.yaml generates."
+                    );
+                    eprintln!("fix: run `cargo xtask codegen` and commit {GENERATED_HTTPMOCK}.");
+                    ExitCode::FAILURE
+                }
                 None => {
                     println!(
-                        "{GENERATED} is up to date with openapi.yaml ({lines} lines, {:.2?}).",
+                        "{GENERATED} ({lines} lines) and {GENERATED_HTTPMOCK} are up to date with openapi.yaml ({:.2?}).",
                         started.elapsed()
                     );
                     ExitCode::SUCCESS
@@ -132,10 +148,11 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
     }
 
     let previous = std::fs::read_to_string(&target).ok();
-    std::fs::write(&target, &generated.code)
-        .map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
+    for (path, code) in [(&target, &generated.code), (&mocks_target, &mocks)] {
+        std::fs::write(path, code).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    }
     let report = format!(
-        "generated {GENERATED} from openapi.yaml (sha256 {}…) with progenitor {}\n  \
+        "generated {GENERATED} and {GENERATED_HTTPMOCK} from openapi.yaml (sha256 {}…) with progenitor {}\n  \
          operations generated: {}\n  types generated: {}\n  lines: {lines}\n\
          normalized in memory (openapi.yaml itself is never edited):\n{}done in {:.2?}\n",
         &spec.sha256[..12],
