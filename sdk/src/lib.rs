@@ -44,39 +44,70 @@
 //!
 //! - `mock`: `mock::FakeImprint`, an in-process fake Imprint server for tests,
 //!   examples and benchmarks.
+//! - `httpmock`: `httpmock::MockServerExt`, typed [httpmock](https://docs.rs/httpmock)
+//!   mocks generated for every operation.
 #![warn(missing_docs)]
 
-// The facade's layers, lowest first; a module uses only the ones above it in
-// this list (ARCHITECTURE.md draws it, `tests/integration/layers.rs` keeps it so).
+// The facade's layers, lowest first: a module uses only the ones above it
+// (ARCHITECTURE.md draws it, `tests/integration/layers.rs` keeps it so). Blank
+// lines keep rustfmt from sorting the list.
+
 // Values:
-mod meta;
-mod path_segment;
-mod redact;
-mod retry_policy;
-mod sensitive;
-mod validate;
 mod validation;
+
+mod path_segment;
+
+mod sensitive;
+
+mod redact;
+
+mod meta;
+
+mod retry_policy;
+
+mod validate;
+
 // The one error type:
 mod error;
+
 // Credentials and per-client settings:
 mod auth;
+
 mod config;
+
 // Generated code (its index invokes `operation!` and `paginated!` below):
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated;
+
 // One call, its transport, operations, pagination:
 mod call;
-mod operation;
-pub mod pagination;
+
 mod transport;
+
+mod operation;
+
+pub mod pagination;
+
 // Methods on generated types:
 mod client;
+
 mod types_ext;
+
 // On top:
+pub mod webhook;
+
 #[cfg(feature = "mock")]
 pub mod mock;
-pub mod webhook;
+
+/// Typed [`httpmock`](::httpmock) mocks, generated: `MockServerExt` adds one
+/// method per operation to `httpmock::MockServer`, whose `when` takes the
+/// operation's typed parameters and whose `then` its typed response.
+#[cfg(feature = "httpmock")]
+#[path = "generated_httpmock.rs"]
+#[rustfmt::skip]
+#[allow(missing_docs, clippy::all)]
+pub mod httpmock;
 
 pub use auth::{ApiKey, AuthScheme};
 pub use client::{

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// The facade's modules, lowest layer first.
-const LAYERS: [&str; 20] = [
+const LAYERS: [&str; 21] = [
     "validation",
     "path_segment",
     "sensitive",
@@ -30,6 +30,7 @@ const LAYERS: [&str; 20] = [
     "types_ext",
     "webhook",
     "mock",
+    "generated_httpmock",
     "prelude",
 ];
 

@@ -10,5 +10,6 @@ mod pagination;
 mod redaction;
 mod retries;
 mod support;
+mod typed_mocks;
 mod validation;
 mod webhooks;

@@ -99,6 +99,25 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     })
 }
 
+/// Typed `httpmock` mocks for every operation of the client [`generate`]
+/// produces from `spec` (`MockServerExt` on `httpmock::MockServer`), compiled
+/// into the sdk under its feature `httpmock`.
+pub fn httpmock(spec: &Spec) -> Result<String, GenerateError> {
+    let mut doc = spec.doc.clone();
+    normalize::normalize(&mut doc)?;
+    let api = model(&doc)?;
+    let tokens =
+        catch_progenitor(|| Generator::new(&settings()).httpmock(&api, "crate::generated"))
+            .map_err(GenerateError::Generator)?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Syntax(e.to_string()))?;
+    Ok(format!(
+        "{MARKER}\n// spec: openapi.yaml sha256:{}\n// generator: progenitor {PROGENITOR_VERSION}\n\
+         // Regenerate with `cargo xtask codegen`; CI runs `cargo xtask codegen --check`.\n\n{}",
+        spec.sha256,
+        prettyplease::unparse(&file)
+    ))
+}
+
 fn model(doc: &Value) -> Result<openapiv3::OpenAPI, GenerateError> {
     serde_path_to_error::deserialize(doc).map_err(|error| {
         // openapiv3 flattens extension maps into its structs, where serde loses
@@ -271,6 +290,13 @@ static PANIC_HOOK: Mutex<()> = Mutex::new(());
 
 /// Runs progenitor, turning both its errors and its panics into a message.
 fn run_progenitor(api: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, String> {
+    catch_progenitor(|| Generator::new(&settings()).generate_tokens(api))
+}
+
+/// Runs one progenitor generation, turning both its errors and its panics into a message.
+fn catch_progenitor(
+    run: impl FnOnce() -> progenitor_impl::Result<proc_macro2::TokenStream>,
+) -> Result<proc_macro2::TokenStream, String> {
     let _guard = PANIC_HOOK
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -291,9 +317,7 @@ fn run_progenitor(api: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, 
         *sink.lock().unwrap_or_else(|p| p.into_inner()) =
             format!("progenitor panicked: {payload}{location}");
     }));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        Generator::new(&settings()).generate_tokens(api)
-    }));
+    let result = panic::catch_unwind(AssertUnwindSafe(run));
     panic::set_hook(previous);
     match result {
         Ok(Ok(tokens)) => Ok(tokens),

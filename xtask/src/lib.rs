@@ -1,6 +1,7 @@
 //! Workspace automation for the Imprint SDK. The binary is `cargo xtask`; the
 //! library exists so its pieces can be unit-tested.
 
+pub mod api_diff;
 pub mod drift;
 pub mod generate;
 pub mod index;
@@ -19,3 +20,6 @@ pub fn workspace_root() -> PathBuf {
 
 /// Where the generated module is written, relative to the workspace root.
 pub const GENERATED: &str = "sdk/src/generated.rs";
+
+/// Where the generated httpmock mocks are written (sdk feature `httpmock`).
+pub const GENERATED_HTTPMOCK: &str = "sdk/src/generated_httpmock.rs";
