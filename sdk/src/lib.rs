@@ -53,7 +53,11 @@
 // lines keep rustfmt from sorting the list.
 
 // Values:
+pub mod classification;
+
 mod validation;
+
+mod unknown_value;
 
 mod path_segment;
 
@@ -124,6 +128,7 @@ pub use path_segment::PathSegment;
 pub use progenitor_client::ResponseValue;
 pub use retry_policy::{RetryPolicy, RetryStop};
 pub use sensitive::{REDACTED, Sensitive, Ssn};
+pub use unknown_value::UnknownValue;
 pub use validation::ValidationError;
 
 /// The traits that put `.call()` and `.stream()` on the generated builders.

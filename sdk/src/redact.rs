@@ -27,6 +27,23 @@ pub const SENSITIVE_KEYS: [&str; 11] = [
     "signing_token",
 ];
 
+/// What `Debug` of a generated type prints for a classified field.
+#[derive(Clone, Copy)]
+pub struct Redacted;
+
+impl Redacted {
+    /// `None`, or `Some([redacted])`: presence stays visible, the value does not.
+    pub fn option<T>(value: &Option<T>) -> Option<Redacted> {
+        value.as_ref().map(|_| Redacted)
+    }
+}
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
 /// Longest snippet of a body quoted in an error.
 pub const SNIPPET_CHARS: usize = 200;
 

@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// The facade's modules, lowest layer first.
-const LAYERS: [&str; 21] = [
+const LAYERS: [&str; 23] = [
+    "classification",
     "validation",
+    "unknown_value",
     "path_segment",
     "sensitive",
     "redact",

@@ -17,7 +17,7 @@ async fn a_typed_mock_matches_the_path_parameter_and_answers_the_typed_response(
     let customer: types::Customer =
         serde_json::from_value(json!({ "id": "cus_1", "first_name": "Ada" })).unwrap();
     let mock = server.get_customer(|when, then| {
-        when.customer_id("cus_1");
+        when.customer_id(&"cus_1".parse().unwrap());
         then.ok(&customer);
     });
     let got = client(&server)

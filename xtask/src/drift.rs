@@ -35,10 +35,10 @@ pub enum Drift {
 impl fmt::Display for Drift {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Drift::Missing => write!(f, "sdk/src/generated.rs does not exist"),
+            Drift::Missing => write!(f, "the file does not exist"),
             Drift::SpecChanged { recorded, current } => write!(
                 f,
-                "openapi.yaml changed since sdk/src/generated.rs was generated (header sha256 {}…, openapi.yaml now {}…)",
+                "openapi.yaml changed since the file was generated (header sha256 {}…, openapi.yaml now {}…)",
                 &recorded[..recorded.len().min(12)],
                 &current[..current.len().min(12)]
             ),
@@ -48,11 +48,11 @@ impl fmt::Display for Drift {
                 current,
             } => write!(
                 f,
-                "the generator changed since sdk/src/generated.rs was generated ({part}: header {recorded}, now {current})"
+                "the generator changed since the file was generated ({part}: header {recorded}, now {current})"
             ),
             Drift::HandEdited => write!(
                 f,
-                "sdk/src/generated.rs was edited by hand: openapi.yaml and the generator are unchanged, but the file differs from what they generate"
+                "the file was edited by hand: openapi.yaml and the generator are unchanged, but the file differs from what they generate"
             ),
         }
     }
@@ -120,15 +120,12 @@ pub fn diagnose(on_disk: Option<&str>, fresh: &str, current: Stamp<'_>) -> Optio
 
 /// The first `max_lines` lines of a unified diff from the file on disk to a fresh
 /// generation.
-pub fn first_differences(on_disk: &str, fresh: &str, max_lines: usize) -> String {
+pub fn first_differences(path: &str, on_disk: &str, fresh: &str, max_lines: usize) -> String {
     let diff = TextDiff::from_lines(on_disk, fresh);
     let text = diff
         .unified_diff()
         .context_radius(2)
-        .header(
-            "sdk/src/generated.rs (on disk)",
-            "generated from openapi.yaml",
-        )
+        .header(&format!("{path} (on disk)"), "generated from openapi.yaml")
         .to_string();
     let mut lines: Vec<&str> = text.lines().take(max_lines + 1).collect();
     if lines.len() > max_lines {
@@ -191,7 +188,7 @@ mod tests {
         let drift = diagnose(Some(&old), &file("aa", "1.0", "f1", "y\n"), NOW).unwrap();
         assert_eq!(
             drift.to_string(),
-            "the generator changed since sdk/src/generated.rs was generated (progenitor: header 0.9, now 1.0)"
+            "the generator changed since the file was generated (progenitor: header 0.9, now 1.0)"
         );
     }
 
@@ -222,31 +219,36 @@ mod tests {
 
     #[test]
     fn diff_shows_the_first_differing_lines() {
-        let diff = first_differences("a\nb\nc\n", "a\nB\nc\n", 20);
+        let diff = first_differences("f.rs", "a\nb\nc\n", "a\nB\nc\n", 20);
         assert!(diff.contains("-b\n+B"), "{diff}");
     }
 
     /// The drift check as a test, so `cargo test --workspace` catches a stale
-    /// or hand-edited `sdk/src/generated.rs` as CI's `--check` step does.
+    /// or hand-edited generated file as CI's `--check` step does.
     #[test]
-    fn the_committed_generated_module_is_what_the_spec_generates() {
+    fn the_committed_generated_files_are_what_the_spec_generates() {
         let root = crate::workspace_root();
         let spec = crate::spec::load(&root.join("openapi.yaml")).unwrap();
         let fresh = crate::generate::generate(&spec).unwrap();
-        let on_disk = std::fs::read_to_string(root.join(crate::GENERATED)).ok();
-        let drift = diagnose(
-            on_disk.as_deref(),
-            &fresh.code,
-            Stamp {
-                spec_sha256: &spec.sha256,
-                progenitor: crate::generate::PROGENITOR_VERSION,
-                xtask: crate::generate::XTASK_FINGERPRINT,
-            },
-        );
-        assert!(
-            drift.is_none(),
-            "{}; run `cargo xtask codegen`",
-            drift.map(|d| d.to_string()).unwrap_or_default()
-        );
+        let companions = crate::generate::companions(&spec).unwrap();
+        let files = std::iter::once((crate::GENERATED, fresh.code.as_str()))
+            .chain(companions.iter().map(|(path, code)| (*path, code.as_str())));
+        for (path, code) in files {
+            let on_disk = std::fs::read_to_string(root.join(path)).ok();
+            let drift = diagnose(
+                on_disk.as_deref(),
+                code,
+                Stamp {
+                    spec_sha256: &spec.sha256,
+                    progenitor: crate::generate::PROGENITOR_VERSION,
+                    xtask: crate::generate::XTASK_FINGERPRINT,
+                },
+            );
+            assert!(
+                drift.is_none(),
+                "{path}: {}; run `cargo xtask codegen`",
+                drift.map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
     }
 }

@@ -222,9 +222,14 @@ fn component_types(types: &[syn::Item], doc: &Value) -> Vec<(String, TokenStream
             {
                 return Some((name.clone(), rust.parse().ok()?));
             }
-            let ident = [name.clone(), name.to_upper_camel_case()]
-                .into_iter()
-                .find(|candidate| defined.contains(candidate))?;
+            // A component named like a facade type was generated as `<name>Body`.
+            let ident = [
+                name.clone(),
+                name.to_upper_camel_case(),
+                format!("{}Body", name.to_upper_camel_case()),
+            ]
+            .into_iter()
+            .find(|candidate| defined.contains(candidate))?;
             let ident = Ident::new(&ident, Span::call_site());
             Some((name.clone(), quote! { types::#ident }))
         })

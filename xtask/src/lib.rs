@@ -2,10 +2,12 @@
 //! library exists so its pieces can be unit-tested.
 
 pub mod api_diff;
+pub mod classification;
 pub mod drift;
 pub mod generate;
 pub mod index;
 pub mod normalize;
+pub mod refine;
 pub mod spec;
 
 use std::path::PathBuf;
@@ -23,3 +25,6 @@ pub const GENERATED: &str = "sdk/src/generated.rs";
 
 /// Where the generated httpmock mocks are written (sdk feature `httpmock`).
 pub const GENERATED_HTTPMOCK: &str = "sdk/src/generated_httpmock.rs";
+
+/// Where the classification table is written for the sdk.
+pub const GENERATED_CLASSIFICATION: &str = "sdk/src/classification.rs";

@@ -5,9 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use xtask::api_diff::{self, Format, Report};
-use xtask::{
-    GENERATED, GENERATED_HTTPMOCK, drift, generate, normalize::Summary, spec, workspace_root,
-};
+use xtask::{GENERATED, drift, generate, normalize::Summary, spec, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask diff [--base <git revision>] [--format text|markdown]
@@ -96,80 +94,74 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
     let root = workspace_root();
     let spec = spec::load(&root.join("openapi.yaml")).map_err(|e| e.to_string())?;
     let generated = generate::generate(&spec).map_err(|e| format!("openapi.yaml: {e}"))?;
-    let mocks =
-        generate::httpmock(&spec).map_err(|e| format!("openapi.yaml: httpmock mocks: {e}"))?;
-    let target = root.join(GENERATED);
-    let mocks_target = root.join(GENERATED_HTTPMOCK);
+    let companions = generate::companions(&spec).map_err(|e| format!("openapi.yaml: {e}"))?;
     let lines = generated.code.lines().count();
+    let files: Vec<(&str, &str)> = std::iter::once((GENERATED, generated.code.as_str()))
+        .chain(companions.iter().map(|(path, code)| (*path, code.as_str())))
+        .collect();
+    let stamp = drift::Stamp {
+        spec_sha256: &spec.sha256,
+        progenitor: generate::PROGENITOR_VERSION,
+        xtask: generate::XTASK_FINGERPRINT,
+    };
 
     if check {
-        let on_disk = std::fs::read_to_string(&target).ok();
-        return Ok(
-            match drift::diagnose(
-                on_disk.as_deref(),
-                &generated.code,
-                drift::Stamp {
-                    spec_sha256: &spec.sha256,
-                    progenitor: generate::PROGENITOR_VERSION,
-                    xtask: generate::XTASK_FINGERPRINT,
-                },
-            ) {
-                // The mocks come from the same spec and generator as the
-                // client: stale mocks are drift like a stale client.
-                None if std::fs::read_to_string(&mocks_target).ok().as_deref()
-                    != Some(mocks.as_str()) =>
-                {
-                    eprintln!(
-                        "drift: {GENERATED_HTTPMOCK} differs from what openapi.yaml generates."
-                    );
-                    eprintln!("fix: run `cargo xtask codegen` and commit {GENERATED_HTTPMOCK}.");
-                    ExitCode::FAILURE
+        for (path, fresh) in &files {
+            let on_disk = std::fs::read_to_string(root.join(path)).ok();
+            let Some(drift) = drift::diagnose(on_disk.as_deref(), fresh, stamp) else {
+                continue;
+            };
+            eprintln!("drift: {path}: {drift}.");
+            if let Some(on_disk) = on_disk {
+                eprintln!(
+                    "first differences:\n{}",
+                    drift::first_differences(path, &on_disk, fresh, 30)
+                );
+                if *path == GENERATED && matches!(drift, drift::Drift::SpecChanged { .. }) {
+                    eprint!("{}", api_report(&on_disk, fresh));
                 }
-                None => {
-                    println!(
-                        "{GENERATED} ({lines} lines) and {GENERATED_HTTPMOCK} are up to date with openapi.yaml ({:.2?}).",
-                        started.elapsed()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Some(drift) => {
-                    eprintln!("drift: {drift}.");
-                    if let Some(on_disk) = on_disk {
-                        eprintln!(
-                            "first differences:\n{}",
-                            drift::first_differences(&on_disk, &generated.code, 30)
-                        );
-                        if matches!(drift, drift::Drift::SpecChanged { .. }) {
-                            eprint!("{}", api_report(&on_disk, &generated.code));
-                        }
-                    }
-                    eprintln!("fix: run `cargo xtask codegen` and commit {GENERATED}.");
-                    ExitCode::FAILURE
-                }
-            },
+            }
+            eprintln!("fix: run `cargo xtask codegen` and commit the generated files.");
+            return Ok(ExitCode::FAILURE);
+        }
+        let names: Vec<&str> = files.iter().map(|(path, _)| *path).collect();
+        println!(
+            "{} are up to date with openapi.yaml ({lines} lines in {GENERATED}, {:.2?}).",
+            names.join(", "),
+            started.elapsed()
         );
+        return Ok(ExitCode::SUCCESS);
     }
 
-    let previous = std::fs::read_to_string(&target).ok();
-    for (path, code) in [(&target, &generated.code), (&mocks_target, &mocks)] {
-        std::fs::write(path, code).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    let previous = std::fs::read_to_string(root.join(GENERATED)).ok();
+    for (path, code) in &files {
+        let target = root.join(path);
+        std::fs::write(&target, code)
+            .map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
     }
     let report = format!(
-        "generated {GENERATED} and {GENERATED_HTTPMOCK} from openapi.yaml (sha256 {}…) with progenitor {}\n  \
+        "generated {} from openapi.yaml (sha256 {}…) with progenitor {}\n  \
          operations generated: {}\n  types generated: {}\n  lines: {lines}\n\
-         normalized in memory (openapi.yaml itself is never edited):\n{}done in {:.2?}\n",
+         normalized in memory (openapi.yaml itself is never edited):\n{}\
+         refined after generation:\n{}done in {:.2?}\n",
+        files
+            .iter()
+            .map(|(path, _)| *path)
+            .collect::<Vec<_>>()
+            .join(", "),
         &spec.sha256[..12],
         generate::PROGENITOR_VERSION,
         generated.operations,
         generated.types,
         Summary(&generated.rewrites),
+        generated.refined,
         started.elapsed()
     );
     let report = match previous.filter(|previous| *previous != generated.code) {
         Some(previous) => format!("{report}{}", api_report(&previous, &generated.code)),
         None => report,
     };
-    // The file is written; a closed stdout (`| head`) only loses the report.
+    // The files are written; a closed stdout (`| head`) only loses the report.
     let _ = std::io::stdout().lock().write_all(report.as_bytes());
     Ok(ExitCode::SUCCESS)
 }

@@ -228,12 +228,12 @@ fn a_field_made_required_is_breaking() {
 }
 
 #[test]
-fn an_added_enum_value_breaks_exhaustive_matches() {
+fn an_added_enum_value_is_additive_because_generated_enums_are_open() {
     let report = report_after(|doc| push(doc, "/components/schemas/Color/enum", "BLUE"));
     assert_eq!(
         report.lines(),
         [
-            "breaking  types::Color: enum value \"BLUE\" added (::Blue) — exhaustive `match`es on `Color` stop compiling"
+            "additive  types::Color: enum value \"BLUE\" added (::Blue) — the enum is #[non_exhaustive]: matches already have a wildcard arm"
         ]
     );
 }
@@ -376,7 +376,7 @@ fn a_realistic_edit_of_the_vendored_spec_is_reported_exactly() {
             "additive  Client::get_widget: operation added (builder::GetWidget) — a new method: existing code is unaffected",
             "additive  Client::list_widgets: operation added (builder::ListWidgets) — a new method: existing code is unaffected",
             "breaking  types::Customer.preferred_language: field removed — code that reads or sets it stops compiling",
-            "breaking  types::TransactionStatus: enum value \"SETTLED\" added (::Settled) — exhaustive `match`es on `TransactionStatus` stop compiling",
+            "additive  types::TransactionStatus: enum value \"SETTLED\" added (::Settled) — the enum is #[non_exhaustive]: matches already have a wildcard arm",
             "additive  types::Widget: struct added — a new type: existing code is unaffected",
             "additive  types::WidgetListResponse: struct added — a new type: existing code is unaffected",
         ]

@@ -3,27 +3,25 @@
 //! generated struct.
 //!
 //! The policy is by property name, because that is how the API names its secrets
-//! wherever they appear (request bodies, responses, webhook payloads).
+//! wherever they appear (request bodies, responses, webhook payloads): the
+//! secrets of the classification table that carry a component
+//! ([`crate::classification::FIELDS`]).
 
 use serde_json::{Map, Value, json};
 
 use super::walk::each_schema;
 use super::{Error, Kind, Rewrite, add_component, rewrite_at};
 
-/// Component name for a social security number.
-pub const SSN: &str = "Ssn";
-/// Component name for any other secret string.
-pub const SECRET: &str = "SensitiveString";
+use crate::classification::{Class, FIELDS};
+pub use crate::classification::{SECRET, SSN};
 
 /// Which property names are sensitive, and the component each one points at.
-pub const POLICY: [(&str, &str); 6] = [
-    ("ssn", SSN),
-    ("client_secret", SECRET),
-    ("pan", SECRET),
-    ("cvv", SECRET),
-    ("token", SECRET),
-    ("key", SECRET),
-];
+pub fn policy() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FIELDS
+        .iter()
+        .filter(|f| f.class == Class::Secret)
+        .filter_map(|f| Some((f.name, f.typed_as?)))
+}
 
 /// The facade type the generator substitutes for each component.
 pub const REPLACEMENTS: [(&str, &str); 2] = [(SSN, "crate::Ssn"), (SECRET, "crate::Sensitive")];
@@ -50,7 +48,7 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
         let Some(Value::Object(properties)) = schema.get_mut("properties") else {
             return;
         };
-        for (property, target) in POLICY {
+        for (property, target) in policy() {
             let Some(Value::Object(field)) = properties.get_mut(property) else {
                 continue;
             };
