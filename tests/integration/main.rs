@@ -2,7 +2,9 @@
 
 mod auth;
 mod errors;
+mod fake_contract;
 mod fake_server;
+mod fake_support;
 mod fidelity;
 mod pagination;
 mod redaction;

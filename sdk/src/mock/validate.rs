@@ -17,6 +17,9 @@ use serde_json::{Map, Value};
 pub(crate) struct RequestSchema {
     query: Vec<(String, bool, Value)>,
     body: Option<(bool, Value)>,
+    /// The operation documents its 400 as the `ApiError` envelope rather than
+    /// the validation shape.
+    envelope: bool,
 }
 
 fn table() -> &'static HashMap<String, RequestSchema> {
@@ -39,7 +42,15 @@ fn table() -> &'static HashMap<String, RequestSchema> {
                     .get("body")
                     .filter(|b| !b.is_null())
                     .map(|b| (b["required"] == true, b["schema"].clone()));
-                (id, RequestSchema { query, body })
+                let envelope = entry["invalid"] == "ApiError";
+                (
+                    id,
+                    RequestSchema {
+                        query,
+                        body,
+                        envelope,
+                    },
+                )
             })
             .collect()
     })
@@ -96,6 +107,11 @@ pub(crate) fn body(operation: &str, bytes: &[u8]) -> Result<Value, String> {
         serde_json::from_slice(bytes).map_err(|_| "body: is not valid JSON".to_string())?;
     check(schema, &value, "body")?;
     Ok(value)
+}
+
+/// Whether `operation` documents its 400 as the `ApiError` envelope.
+pub(crate) fn answers_with_envelope(operation: &str) -> bool {
+    table().get(operation).is_some_and(|s| s.envelope)
 }
 
 /// Validates `value` against `schema`; `at` names it in the message (`body`

@@ -229,12 +229,13 @@ impl World {
     }
 
     /// Announces a webhook: `data` gets the merchant key, the customer's
-    /// partner id and metadata, and is sent once the request completes.
+    /// partner id (every payload but `REWARD` has one) and metadata, and is
+    /// sent once the request completes.
     pub(crate) fn announce(&mut self, object: &str, mut data: Map<String, Value>) {
         data.insert("merchant_key".into(), Value::from(super::MERCHANT_KEY));
         if let Some(customer) = data.get("customer_id").and_then(Value::as_str).and_then(|id| self.customer(id)) {
             let partner = &customer["partner_customer_id"];
-            if !partner.is_null() && !data.contains_key("partner_customer_id") {
+            if object != "REWARD" && !partner.is_null() && !data.contains_key("partner_customer_id") {
                 data.insert("partner_customer_id".into(), partner.clone());
             }
         }

@@ -317,12 +317,13 @@ async fn serve(
         );
         return Answer::error(501, NOT_IMPLEMENTED, message).into_response();
     };
-    let query = match validate::query(meta.id, &raw_query) {
-        Ok(query) => query,
-        Err(detail) => return Answer::invalid(path, detail).into_response(),
-    };
-    let body = match validate::body(meta.id, &body) {
-        Ok(body) => body,
+    let checked = validate::query(meta.id, &raw_query)
+        .and_then(|query| Ok((query, validate::body(meta.id, &body)?)));
+    let (query, body) = match checked {
+        Ok(checked) => checked,
+        Err(detail) if validate::answers_with_envelope(meta.id) => {
+            return Answer::error(400, "BAD_REQUEST_ERROR", detail).into_response();
+        }
         Err(detail) => return Answer::invalid(path, detail).into_response(),
     };
     let call = Call {

@@ -77,8 +77,9 @@ pub(super) fn get(call: &Call<'_>, world: &mut World) -> Answer {
 }
 
 /// `patchReward`: changes the amount or status of a pending reward (the spec:
-/// "updates the status or amount of pending rewards"); others are a 409
-/// `ConflictError`. A change announces a `REWARD` webhook.
+/// "updates the status or amount of pending rewards"); others are a 409 in the
+/// error envelope (the spec documents no 409 here). A change announces a
+/// `REWARD` webhook.
 pub(super) fn patch(call: &Call<'_>, world: &mut World) -> Answer {
     let id = call.param(0);
     let now = world.now();
@@ -86,10 +87,11 @@ pub(super) fn patch(call: &Call<'_>, world: &mut World) -> Answer {
         return reward_not_found(id);
     };
     if reward["status"] != "PENDING" {
-        return Answer::conflict(format!(
+        let message = format!(
             "reward {id} is {} and can no longer be updated",
             reward["status"].as_str().unwrap_or_default()
-        ));
+        );
+        return Answer::error(409, "CONFLICT_ERROR", message);
     }
     copy_fields(&call.body, reward, &["amount", "status"]);
     reward.insert("updated_at".into(), Value::from(now));
