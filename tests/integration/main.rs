@@ -5,6 +5,7 @@ mod errors;
 mod fake_contract;
 mod fake_server;
 mod fake_support;
+mod fake_world;
 mod fidelity;
 mod pagination;
 mod redaction;
