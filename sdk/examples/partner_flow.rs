@@ -67,9 +67,7 @@ async fn receive(
 
 /// Starts a receiver on 127.0.0.1 that verifies with `secret`; returns its URL
 /// and the events it accepted.
-async fn start_receiver(
-    secret: &str,
-) -> std::io::Result<(String, mpsc::UnboundedReceiver<Event>)> {
+async fn start_receiver(secret: &str) -> std::io::Result<(String, mpsc::UnboundedReceiver<Event>)> {
     let (inbox, events) = mpsc::unbounded_channel();
     let app = Router::new()
         .route("/webhooks/imprint", post(receive))
@@ -90,7 +88,11 @@ pub async fn run(out: &mut impl Write) -> Result<Flow, Box<dyn std::error::Error
         .start()
         .await?;
     let client = fake.client()?;
-    writeln!(out, "Fake Imprint at {}; webhooks go to {receiver_url}", fake.base_url())?;
+    writeln!(
+        out,
+        "Fake Imprint at {}; webhooks go to {receiver_url}",
+        fake.base_url()
+    )?;
 
     // 1. The customer, by the partner's own id.
     let search: SearchCustomersPostBody =
@@ -111,7 +113,11 @@ pub async fn run(out: &mut impl Write) -> Result<Flow, Box<dyn std::error::Error
         .body_map(|b| b.customer_id(customer_id.clone()))
         .call()
         .await?;
-    writeln!(out, "2. session {} expires at {}", session.id, session.expires_at)?;
+    writeln!(
+        out,
+        "2. session {} expires at {}",
+        session.id, session.expires_at
+    )?;
 
     // 3. The customer's card, and the intent to charge it.
     let methods = client
@@ -130,7 +136,11 @@ pub async fn run(out: &mut impl Write) -> Result<Flow, Box<dyn std::error::Error
         "amount": 4_200,
         "currency": "USD",
     }))?;
-    let intent = client.create_transaction_intent().body(intent).call().await?;
+    let intent = client
+        .create_transaction_intent()
+        .body(intent)
+        .call()
+        .await?;
     writeln!(
         out,
         "3. transaction intent {} for {} {} is {}",
@@ -145,7 +155,11 @@ pub async fn run(out: &mut impl Write) -> Result<Flow, Box<dyn std::error::Error
         "currency": "USD",
         "merchant": { "name": "Rest Assured" },
     }))?;
-    let approved = client.simulate_transaction_event().body(event).call().await?;
+    let approved = client
+        .simulate_transaction_event()
+        .body(event)
+        .call()
+        .await?;
     let transaction_id = approved.transaction_id.clone().unwrap_or_default();
     writeln!(out, "4. transaction {transaction_id} approved")?;
 

@@ -129,14 +129,23 @@ fn the_fakes_request_schemas_are_the_specs() {
             );
         }
     }
-    assert_eq!(expected.as_object().unwrap().len(), OperationMeta::all().len());
+    assert_eq!(
+        expected.as_object().unwrap().len(),
+        OperationMeta::all().len()
+    );
 }
 
 /// A path for `meta` with every parameter filled with `value`.
 fn concrete(meta: &OperationMeta, value: &str) -> String {
     meta.path
         .split('/')
-        .map(|segment| if segment.starts_with('{') { value } else { segment })
+        .map(|segment| {
+            if segment.starts_with('{') {
+                value
+            } else {
+                segment
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -152,7 +161,10 @@ async fn no_operation_of_the_generated_table_is_unserved() {
         ("GET", "/v1/customers"),
     ] {
         let response = http
-            .request(method.parse().unwrap(), format!("{}{path}", fake.base_url()))
+            .request(
+                method.parse().unwrap(),
+                format!("{}{path}", fake.base_url()),
+            )
             .basic_auth(fake.api_key(), Some(""))
             .send()
             .await
@@ -181,9 +193,13 @@ pub fn active_with_loan(fake: &FakeImprint) -> usize {
     (0..fake.customer_count())
         .find(|i| {
             i % 4 == 1
-                && fake.customer(*i).unwrap().customer.statuses.values().all(|s| {
-                    *s == imprint::types::CustomerProgramStatus::Open
-                })
+                && fake
+                    .customer(*i)
+                    .unwrap()
+                    .customer
+                    .statuses
+                    .values()
+                    .all(|s| *s == imprint::types::CustomerProgramStatus::Open)
         })
         .unwrap()
 }
@@ -197,110 +213,542 @@ async fn every_operation_answers_as_the_spec_says() {
     let ssn = customer.ssn.expose_secret().to_string();
 
     let partner = customer.customer.partner_customer_id.clone().unwrap();
-    raw.expect(200, "searchCustomers", "GET", &format!("/v2/customers?limit=3&partner_customer_id={}", *partner), Value::Null).await;
-    raw.expect(200, "searchCustomersPost", "POST", "/v2/customers", json!({ "ssn": ssn, "limit": 2 })).await;
-    raw.expect(200, "getCustomer", "GET", &format!("/v2/customers/{id}"), Value::Null).await;
-    raw.expect(404, "getCustomer", "GET", "/v2/customers/nobody", Value::Null).await;
+    raw.expect(
+        200,
+        "searchCustomers",
+        "GET",
+        &format!("/v2/customers?limit=3&partner_customer_id={}", *partner),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        200,
+        "searchCustomersPost",
+        "POST",
+        "/v2/customers",
+        json!({ "ssn": ssn, "limit": 2 }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "getCustomer",
+        "GET",
+        &format!("/v2/customers/{id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getCustomer",
+        "GET",
+        "/v2/customers/nobody",
+        Value::Null,
+    )
+    .await;
 
-    let methods = raw.expect(200, "getPaymentMethods", "GET", &format!("/v2/customers/{id}/payment_methods"), Value::Null).await;
-    assert_eq!(methods["data"].as_array().unwrap().len(), 2, "a card and a loan");
+    let methods = raw
+        .expect(
+            200,
+            "getPaymentMethods",
+            "GET",
+            &format!("/v2/customers/{id}/payment_methods"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        methods["data"].as_array().unwrap().len(),
+        2,
+        "a card and a loan"
+    );
     let card = methods["data"][0]["id"].as_str().unwrap().to_string();
-    let pan = methods["data"][0]["card"]["pci_details"]["pan"].as_str().unwrap().to_string();
-    raw.expect(404, "getPaymentMethods", "GET", "/v2/customers/nobody/payment_methods", Value::Null).await;
-    let cards = raw.expect(200, "searchPaymentMethods", "GET", &format!("/v2/payment_methods?customer_id={id}&type=CARD&limit=1"), Value::Null).await;
-    assert_eq!((cards["total"].as_u64(), cards["data"][0]["id"].as_str()), (Some(1), Some(card.as_str())));
-    let by_pan = raw.expect(200, "searchPaymentMethodsPost", "POST", "/v2/payment_methods", json!({ "customer_id": id, "pan": pan })).await;
+    let pan = methods["data"][0]["card"]["pci_details"]["pan"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    raw.expect(
+        404,
+        "getPaymentMethods",
+        "GET",
+        "/v2/customers/nobody/payment_methods",
+        Value::Null,
+    )
+    .await;
+    let cards = raw
+        .expect(
+            200,
+            "searchPaymentMethods",
+            "GET",
+            &format!("/v2/payment_methods?customer_id={id}&type=CARD&limit=1"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (cards["total"].as_u64(), cards["data"][0]["id"].as_str()),
+        (Some(1), Some(card.as_str()))
+    );
+    let by_pan = raw
+        .expect(
+            200,
+            "searchPaymentMethodsPost",
+            "POST",
+            "/v2/payment_methods",
+            json!({ "customer_id": id, "pan": pan }),
+        )
+        .await;
     assert_eq!(by_pan["data"][0]["id"], card.as_str());
-    raw.expect(200, "getPaymentMethod", "GET", &format!("/v2/payment_methods/{card}"), Value::Null).await;
-    raw.expect(404, "getPaymentMethod", "GET", "/v2/payment_methods/nothing", Value::Null).await;
+    raw.expect(
+        200,
+        "getPaymentMethod",
+        "GET",
+        &format!("/v2/payment_methods/{card}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getPaymentMethod",
+        "GET",
+        "/v2/payment_methods/nothing",
+        Value::Null,
+    )
+    .await;
 
-    let link_body = json!({ "partner_customer_id": "CUST_LINKED_1", "metadata": { "store_id": "store_789" } });
-    raw.expect(200, "linkCustomerAccount", "POST", &format!("/v2/customers/{id}/link"), link_body.clone()).await;
-    let conflict = raw.expect(409, "linkCustomerAccount", "POST", &format!("/v2/customers/{id}/link"), link_body.clone()).await;
-    assert_eq!(conflict["error"]["existing_link"]["partner_customer_id"], "CUST_LINKED_1");
-    raw.expect(404, "linkCustomerAccount", "POST", "/v2/customers/nobody/link", link_body).await;
-    raw.expect(400, "linkCustomerAccount", "POST", &format!("/v2/customers/{id}/link"), json!({})).await;
+    let link_body =
+        json!({ "partner_customer_id": "CUST_LINKED_1", "metadata": { "store_id": "store_789" } });
+    raw.expect(
+        200,
+        "linkCustomerAccount",
+        "POST",
+        &format!("/v2/customers/{id}/link"),
+        link_body.clone(),
+    )
+    .await;
+    let conflict = raw
+        .expect(
+            409,
+            "linkCustomerAccount",
+            "POST",
+            &format!("/v2/customers/{id}/link"),
+            link_body.clone(),
+        )
+        .await;
+    assert_eq!(
+        conflict["error"]["existing_link"]["partner_customer_id"],
+        "CUST_LINKED_1"
+    );
+    raw.expect(
+        404,
+        "linkCustomerAccount",
+        "POST",
+        "/v2/customers/nobody/link",
+        link_body,
+    )
+    .await;
+    raw.expect(
+        400,
+        "linkCustomerAccount",
+        "POST",
+        &format!("/v2/customers/{id}/link"),
+        json!({}),
+    )
+    .await;
 
-    let session = raw.expect(201, "createSession", "POST", "/v2/customer_sessions", json!({ "customer_id": id, "metadata": { "store_number": "123" } })).await;
+    let session = raw
+        .expect(
+            201,
+            "createSession",
+            "POST",
+            "/v2/customer_sessions",
+            json!({ "customer_id": id, "metadata": { "store_number": "123" } }),
+        )
+        .await;
     let session_id = session["id"].as_str().unwrap();
-    raw.expect(200, "getSession", "GET", &format!("/v2/customer_sessions/{session_id}"), Value::Null).await;
-    raw.expect(404, "getSession", "GET", "/v2/customer_sessions/none", Value::Null).await;
-    raw.expect(400, "createSession", "POST", "/v2/customer_sessions", json!({ "transaction_amount": "lots" })).await;
+    raw.expect(
+        200,
+        "getSession",
+        "GET",
+        &format!("/v2/customer_sessions/{session_id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getSession",
+        "GET",
+        "/v2/customer_sessions/none",
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        400,
+        "createSession",
+        "POST",
+        "/v2/customer_sessions",
+        json!({ "transaction_amount": "lots" }),
+    )
+    .await;
 
     let intent = raw.expect(200, "createTransactionIntent", "POST", "/v2/transaction_intents", json!({ "customer_id": id, "payment_method_id": card, "amount": 4200, "currency": "USD" })).await;
     let intent_id = intent["id"].as_str().unwrap();
-    raw.expect(400, "createTransactionIntent", "POST", "/v2/transaction_intents", json!({ "customer_id": id, "amount": 1 })).await;
-    raw.expect(200, "getTransactionIntent", "GET", &format!("/v2/transaction_intents/{intent_id}"), Value::Null).await;
-    raw.expect(404, "getTransactionIntent", "GET", "/v2/transaction_intents/none", Value::Null).await;
+    raw.expect(
+        400,
+        "createTransactionIntent",
+        "POST",
+        "/v2/transaction_intents",
+        json!({ "customer_id": id, "amount": 1 }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "getTransactionIntent",
+        "GET",
+        &format!("/v2/transaction_intents/{intent_id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getTransactionIntent",
+        "GET",
+        "/v2/transaction_intents/none",
+        Value::Null,
+    )
+    .await;
     raw.expect(200, "updateTransactionIntent", "POST", &format!("/v2/transaction_intents/{intent_id}"), json!({ "customer_id": id, "amount": 4200, "status": "CONFIRMED", "partner_transaction_id": "P-1" })).await;
-    raw.expect(400, "updateTransactionIntent", "POST", &format!("/v2/transaction_intents/{intent_id}"), json!({ "customer_id": id, "amount": 1, "status": "MAYBE" })).await;
-    raw.expect(200, "searchTransactionIntents", "GET", "/v2/transaction_intents?type=CONFIRMED", Value::Null).await;
-    raw.expect(200, "getTransactionIntents", "GET", &format!("/v2/customers/{id}/transaction_intents"), Value::Null).await;
-    raw.expect(404, "getTransactionIntents", "GET", "/v2/customers/nobody/transaction_intents", Value::Null).await;
+    raw.expect(
+        400,
+        "updateTransactionIntent",
+        "POST",
+        &format!("/v2/transaction_intents/{intent_id}"),
+        json!({ "customer_id": id, "amount": 1, "status": "MAYBE" }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "searchTransactionIntents",
+        "GET",
+        "/v2/transaction_intents?type=CONFIRMED",
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        200,
+        "getTransactionIntents",
+        "GET",
+        &format!("/v2/customers/{id}/transaction_intents"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getTransactionIntents",
+        "GET",
+        "/v2/customers/nobody/transaction_intents",
+        Value::Null,
+    )
+    .await;
 
     let approved = raw.expect(200, "simulateTransactionEvent", "POST", "/v2/simulate_transaction_event", json!({ "payment_method_id": card, "status": "APPROVED", "amount": 4200, "currency": "USD", "merchant": { "name": "Target", "category": null } })).await;
     let transaction = approved["transaction_id"].as_str().unwrap();
     let captured = raw.expect(200, "simulateTransactionEvent", "POST", "/v2/simulate_transaction_event", json!({ "payment_method_id": card, "status": "CAPTURED", "transaction_id": transaction })).await;
-    raw.expect(409, "simulateTransactionEvent", "POST", "/v2/simulate_transaction_event", json!({ "payment_method_id": card, "status": "VOIDED", "transaction_id": transaction })).await;
-    let got = raw.expect(200, "getTransaction", "GET", &format!("/v2/transactions/{transaction}"), Value::Null).await;
-    assert_eq!((got["status"].as_str(), got["intent_id"].as_str(), got["partner_transaction_id"].as_str()), (Some("CAPTURED"), Some(intent_id), Some("P-1")));
-    raw.expect(404, "getTransaction", "GET", "/v2/transactions/none", Value::Null).await;
-    raw.expect(200, "getTransactions", "GET", &format!("/v2/customers/{id}/transactions?limit=1"), Value::Null).await;
-    raw.expect(404, "getTransactions", "GET", "/v2/customers/nobody/transactions", Value::Null).await;
+    raw.expect(
+        409,
+        "simulateTransactionEvent",
+        "POST",
+        "/v2/simulate_transaction_event",
+        json!({ "payment_method_id": card, "status": "VOIDED", "transaction_id": transaction }),
+    )
+    .await;
+    let got = raw
+        .expect(
+            200,
+            "getTransaction",
+            "GET",
+            &format!("/v2/transactions/{transaction}"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (
+            got["status"].as_str(),
+            got["intent_id"].as_str(),
+            got["partner_transaction_id"].as_str()
+        ),
+        (Some("CAPTURED"), Some(intent_id), Some("P-1"))
+    );
+    raw.expect(
+        404,
+        "getTransaction",
+        "GET",
+        "/v2/transactions/none",
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        200,
+        "getTransactions",
+        "GET",
+        &format!("/v2/customers/{id}/transactions?limit=1"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getTransactions",
+        "GET",
+        "/v2/customers/nobody/transactions",
+        Value::Null,
+    )
+    .await;
 
     let event = captured["event_id"].as_str().unwrap();
-    let rewards = raw.expect(200, "searchRewards", "GET", &format!("/v2/rewards?transaction_event_id={event}"), Value::Null).await;
+    let rewards = raw
+        .expect(
+            200,
+            "searchRewards",
+            "GET",
+            &format!("/v2/rewards?transaction_event_id={event}"),
+            Value::Null,
+        )
+        .await;
     let reward = rewards["data"][0]["id"].as_str().unwrap().to_string();
-    raw.expect(200, "getReward", "GET", &format!("/v2/rewards/{reward}"), Value::Null).await;
-    raw.expect(404, "getReward", "GET", "/v2/rewards/none", Value::Null).await;
-    raw.expect(200, "patchReward", "PATCH", &format!("/v2/rewards/{reward}"), json!({ "amount": 50 })).await;
-    raw.expect(200, "simulateReward", "POST", "/v2/simulate_reward", json!({ "customer_id": id, "reward_type": "DELAYED" })).await;
-    raw.expect(409, "patchReward", "PATCH", &format!("/v2/rewards/{reward}"), json!({ "amount": 60 })).await;
-    raw.expect(404, "simulateReward", "POST", "/v2/simulate_reward", json!({ "customer_id": "nobody", "reward_type": "STATEMENT" })).await;
-    raw.expect(400, "simulateReward", "POST", "/v2/simulate_reward", json!({ "customer_id": id, "reward_type": "WEEKLY" })).await;
-    raw.expect(200, "simulateStatementReward", "POST", "/v2/simulate_statement_reward", json!({ "customer_id": id })).await;
-    raw.expect(404, "simulateStatementReward", "POST", "/v2/simulate_statement_reward", json!({ "customer_id": "nobody" })).await;
-    raw.expect(200, "getRewards", "GET", &format!("/v2/customers/{id}/rewards"), Value::Null).await;
-    raw.expect(404, "getRewards", "GET", "/v2/customers/nobody/rewards", Value::Null).await;
-    let balance = raw.expect(200, "getRewardsBalance", "GET", &format!("/v2/customers/{id}/rewards_balance"), Value::Null).await;
+    raw.expect(
+        200,
+        "getReward",
+        "GET",
+        &format!("/v2/rewards/{reward}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(404, "getReward", "GET", "/v2/rewards/none", Value::Null)
+        .await;
+    raw.expect(
+        200,
+        "patchReward",
+        "PATCH",
+        &format!("/v2/rewards/{reward}"),
+        json!({ "amount": 50 }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "simulateReward",
+        "POST",
+        "/v2/simulate_reward",
+        json!({ "customer_id": id, "reward_type": "DELAYED" }),
+    )
+    .await;
+    raw.expect(
+        409,
+        "patchReward",
+        "PATCH",
+        &format!("/v2/rewards/{reward}"),
+        json!({ "amount": 60 }),
+    )
+    .await;
+    raw.expect(
+        404,
+        "simulateReward",
+        "POST",
+        "/v2/simulate_reward",
+        json!({ "customer_id": "nobody", "reward_type": "STATEMENT" }),
+    )
+    .await;
+    raw.expect(
+        400,
+        "simulateReward",
+        "POST",
+        "/v2/simulate_reward",
+        json!({ "customer_id": id, "reward_type": "WEEKLY" }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "simulateStatementReward",
+        "POST",
+        "/v2/simulate_statement_reward",
+        json!({ "customer_id": id }),
+    )
+    .await;
+    raw.expect(
+        404,
+        "simulateStatementReward",
+        "POST",
+        "/v2/simulate_statement_reward",
+        json!({ "customer_id": "nobody" }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "getRewards",
+        "GET",
+        &format!("/v2/customers/{id}/rewards"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getRewards",
+        "GET",
+        "/v2/customers/nobody/rewards",
+        Value::Null,
+    )
+    .await;
+    let balance = raw
+        .expect(
+            200,
+            "getRewardsBalance",
+            "GET",
+            &format!("/v2/customers/{id}/rewards_balance"),
+            Value::Null,
+        )
+        .await;
     assert_eq!(balance["reward_balance"], 50 + 2_500);
-    raw.expect(404, "getRewardsBalance", "GET", "/v2/customers/nobody/rewards_balance", Value::Null).await;
+    raw.expect(
+        404,
+        "getRewardsBalance",
+        "GET",
+        "/v2/customers/nobody/rewards_balance",
+        Value::Null,
+    )
+    .await;
 
-    raw.expect(200, "getOffer", "GET", "/v2/offers?partner_customer_id=CUST_LINKED_1", Value::Null).await;
-    raw.expect(404, "getOffer", "GET", "/v2/offers?partner_customer_id=nobody", Value::Null).await;
+    raw.expect(
+        200,
+        "getOffer",
+        "GET",
+        "/v2/offers?partner_customer_id=CUST_LINKED_1",
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getOffer",
+        "GET",
+        "/v2/offers?partner_customer_id=nobody",
+        Value::Null,
+    )
+    .await;
 
     let order_body = json!({
         "payment_method_id": card, "partner_order_id": "o-1", "total_order_amount": 274_999,
         "total_rewards_amount": 2_500, "currency": "USD", "merchant_name": null,
         "order_lines": [{ "name": "Couch Supreme", "quantity": 1, "rate": 274_999, "rewards_rate": 2_500 }]
     });
-    let order = raw.expect(200, "createOrder", "POST", "/v2/orders", order_body.clone()).await;
+    let order = raw
+        .expect(200, "createOrder", "POST", "/v2/orders", order_body.clone())
+        .await;
     let order_id = order["id"].as_str().unwrap();
-    raw.expect(200, "listOrders", "GET", "/v2/orders?partner_order_id=o-1", Value::Null).await;
-    raw.expect(200, "putOrder", "PUT", &format!("/v2/orders/{order_id}"), order_body.clone()).await;
+    raw.expect(
+        200,
+        "listOrders",
+        "GET",
+        "/v2/orders?partner_order_id=o-1",
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        200,
+        "putOrder",
+        "PUT",
+        &format!("/v2/orders/{order_id}"),
+        order_body.clone(),
+    )
+    .await;
     let event_body = json!({ "order_id": order_id, "type": "CAPTURED", "amount": 274_999, "network_transaction_id": "n-1" });
-    let order_event = raw.expect(200, "postOrderEvent", "POST", "/v2/order_events", event_body).await;
+    let order_event = raw
+        .expect(
+            200,
+            "postOrderEvent",
+            "POST",
+            "/v2/order_events",
+            event_body,
+        )
+        .await;
     let order_event_id = order_event["order_event_id"].as_str().unwrap();
-    raw.expect(200, "listOrderEvents", "GET", &format!("/v2/order_events?order_id={order_id}&limit=5"), Value::Null).await;
-    raw.expect(204, "deleteOrderEvent", "DELETE", &format!("/v2/order_events/{order_event_id}"), Value::Null).await;
-    raw.expect(404, "deleteOrderEvent", "DELETE", &format!("/v2/order_events/{order_event_id}"), Value::Null).await;
-    raw.expect(204, "deleteOrder", "DELETE", &format!("/v2/orders/{order_id}"), Value::Null).await;
-    raw.expect(404, "putOrder", "PUT", &format!("/v2/orders/{order_id}"), order_body).await;
-    raw.expect(404, "deleteOrder", "DELETE", &format!("/v2/orders/{order_id}"), Value::Null).await;
+    raw.expect(
+        200,
+        "listOrderEvents",
+        "GET",
+        &format!("/v2/order_events?order_id={order_id}&limit=5"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        204,
+        "deleteOrderEvent",
+        "DELETE",
+        &format!("/v2/order_events/{order_event_id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "deleteOrderEvent",
+        "DELETE",
+        &format!("/v2/order_events/{order_event_id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        204,
+        "deleteOrder",
+        "DELETE",
+        &format!("/v2/orders/{order_id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "putOrder",
+        "PUT",
+        &format!("/v2/orders/{order_id}"),
+        order_body,
+    )
+    .await;
+    raw.expect(
+        404,
+        "deleteOrder",
+        "DELETE",
+        &format!("/v2/orders/{order_id}"),
+        Value::Null,
+    )
+    .await;
 
-    raw.expect(200, "createKey", "POST", "/v2/keys", Value::Null).await;
-    raw.expect(200, "deleteKey", "DELETE", "/v2/keys", Value::Null).await;
+    raw.expect(200, "createKey", "POST", "/v2/keys", Value::Null)
+        .await;
+    raw.expect(200, "deleteKey", "DELETE", "/v2/keys", Value::Null)
+        .await;
     // The key that deleted itself no longer opens anything.
-    raw.expect(401, "getCustomer", "GET", &format!("/v2/customers/{id}"), Value::Null).await;
+    raw.expect(
+        401,
+        "getCustomer",
+        "GET",
+        &format!("/v2/customers/{id}"),
+        Value::Null,
+    )
+    .await;
 
     for meta in OperationMeta::all() {
-        assert!(fake.operation_meta(meta).calls() > 0, "{} was not exercised", meta.id);
+        assert!(
+            fake.operation_meta(meta).calls() > 0,
+            "{} was not exercised",
+            meta.id
+        );
     }
     // The webhooks the flow caused validate against their payload schemas too.
     let objects: Vec<String> = fake.webhooks().iter().map(|d| d.object.clone()).collect();
     assert_eq!(
         objects,
-        ["CUSTOMER_LINK", "TRANSACTION", "TRANSACTION", "REWARD", "REWARD", "REWARD", "REWARD"]
+        [
+            "CUSTOMER_LINK",
+            "TRANSACTION",
+            "TRANSACTION",
+            "REWARD",
+            "REWARD",
+            "REWARD",
+            "REWARD"
+        ]
     );
     for delivery in fake.webhooks() {
         check_webhook(&delivery.json()).unwrap();
@@ -313,36 +761,135 @@ async fn invalid_requests_are_400s_naming_the_field() {
     let raw = Raw::new(&fake);
     let id = fake.customer(0).unwrap().customer.id;
     let cases = [
-        ("searchCustomers", "GET", "/v2/customers?limit=zero".to_string(), Value::Null, "limit: must be an integer"),
-        ("searchCustomers", "GET", "/v2/customers?limit=0".to_string(), Value::Null, "limit: must be an integer of at least 1"),
-        ("searchPaymentMethods", "GET", "/v2/payment_methods".to_string(), Value::Null, "customer_id: is required"),
-        ("searchPaymentMethods", "GET", format!("/v2/payment_methods?customer_id={id}&type=CASH"), Value::Null, "type: must be one of LOAN, CARD, BANK_ACCOUNT"),
-        ("searchCustomersPost", "POST", "/v2/customers".to_string(), json!({ "date_of_birth": { "year": 1850, "month": 1, "day": 1 } }), "date_of_birth.year: must be an integer of at least 1900"),
-        ("searchCustomersPost", "POST", "/v2/customers".to_string(), json!([1]), "body: must be an object"),
-        ("createTransactionIntent", "POST", "/v2/transaction_intents".to_string(), json!({ "customer_id": id, "currency": "USD" }), "amount: is required"),
-        ("createTransactionIntent", "POST", "/v2/transaction_intents".to_string(), json!({ "customer_id": id, "currency": "USD", "amount": "ten" }), "amount: must be an integer"),
-        ("createSession", "POST", "/v2/customer_sessions".to_string(), json!({ "customer_history": { "email": "not-an-address" } }), "customer_history.email: must be a well-formed email address"),
-        ("createSession", "POST", "/v2/customer_sessions".to_string(), json!({ "customer_metadata": { "tier": 3 } }), "customer_metadata.tier: must be a string"),
-        ("createOrder", "POST", "/v2/orders".to_string(), json!({ "payment_method_id": "x", "partner_order_id": "o", "total_order_amount": 1, "order_lines": [{ "name": "n", "quantity": 1, "rate": 1 }] }), "order_lines[0].rewards_rate: is required"),
-        ("simulateTransactionEvent", "POST", "/v2/simulate_transaction_event".to_string(), json!({ "payment_method_id": "x", "status": "PENDING" }), "status: must be one of APPROVED, UPDATED, VOIDED, CAPTURED, REFUNDED"),
-        ("patchReward", "PATCH", "/v2/rewards/x".to_string(), json!({ "status": "GONE" }), "status: must be one of PENDING, AVAILABLE, PENDING_DEDUCTION, DEDUCTED"),
+        (
+            "searchCustomers",
+            "GET",
+            "/v2/customers?limit=zero".to_string(),
+            Value::Null,
+            "limit: must be an integer",
+        ),
+        (
+            "searchCustomers",
+            "GET",
+            "/v2/customers?limit=0".to_string(),
+            Value::Null,
+            "limit: must be an integer of at least 1",
+        ),
+        (
+            "searchPaymentMethods",
+            "GET",
+            "/v2/payment_methods".to_string(),
+            Value::Null,
+            "customer_id: is required",
+        ),
+        (
+            "searchPaymentMethods",
+            "GET",
+            format!("/v2/payment_methods?customer_id={id}&type=CASH"),
+            Value::Null,
+            "type: must be one of LOAN, CARD, BANK_ACCOUNT",
+        ),
+        (
+            "searchCustomersPost",
+            "POST",
+            "/v2/customers".to_string(),
+            json!({ "date_of_birth": { "year": 1850, "month": 1, "day": 1 } }),
+            "date_of_birth.year: must be an integer of at least 1900",
+        ),
+        (
+            "searchCustomersPost",
+            "POST",
+            "/v2/customers".to_string(),
+            json!([1]),
+            "body: must be an object",
+        ),
+        (
+            "createTransactionIntent",
+            "POST",
+            "/v2/transaction_intents".to_string(),
+            json!({ "customer_id": id, "currency": "USD" }),
+            "amount: is required",
+        ),
+        (
+            "createTransactionIntent",
+            "POST",
+            "/v2/transaction_intents".to_string(),
+            json!({ "customer_id": id, "currency": "USD", "amount": "ten" }),
+            "amount: must be an integer",
+        ),
+        (
+            "createSession",
+            "POST",
+            "/v2/customer_sessions".to_string(),
+            json!({ "customer_history": { "email": "not-an-address" } }),
+            "customer_history.email: must be a well-formed email address",
+        ),
+        (
+            "createSession",
+            "POST",
+            "/v2/customer_sessions".to_string(),
+            json!({ "customer_metadata": { "tier": 3 } }),
+            "customer_metadata.tier: must be a string",
+        ),
+        (
+            "createOrder",
+            "POST",
+            "/v2/orders".to_string(),
+            json!({ "payment_method_id": "x", "partner_order_id": "o", "total_order_amount": 1, "order_lines": [{ "name": "n", "quantity": 1, "rate": 1 }] }),
+            "order_lines[0].rewards_rate: is required",
+        ),
+        (
+            "simulateTransactionEvent",
+            "POST",
+            "/v2/simulate_transaction_event".to_string(),
+            json!({ "payment_method_id": "x", "status": "PENDING" }),
+            "status: must be one of APPROVED, UPDATED, VOIDED, CAPTURED, REFUNDED",
+        ),
+        (
+            "patchReward",
+            "PATCH",
+            "/v2/rewards/x".to_string(),
+            json!({ "status": "GONE" }),
+            "status: must be one of PENDING, AVAILABLE, PENDING_DEDUCTION, DEDUCTED",
+        ),
     ];
     for (operation, method, path, body, detail) in cases {
         let answer = raw.expect(400, operation, method, &path, body).await;
         assert_eq!(
-            (answer["error"].as_str(), answer["details"][0].as_str(), answer["path"].as_str()),
-            (Some("Bad Request"), Some(detail), Some(path.split('?').next().unwrap())),
+            (
+                answer["error"].as_str(),
+                answer["details"][0].as_str(),
+                answer["path"].as_str()
+            ),
+            (
+                Some("Bad Request"),
+                Some(detail),
+                Some(path.split('?').next().unwrap())
+            ),
             "{operation}"
         );
     }
     // Where the spec documents the envelope for a 400, the fake answers with it.
     for (operation, path, body, message) in [
-        ("simulateStatementReward", "/v2/simulate_statement_reward", Value::Null, "body: is required"),
-        ("simulateReward", "/v2/simulate_reward", json!({ "customer_id": id, "reward_type": "WEEKLY" }), "reward_type: must be one of STATEMENT, DELAYED"),
+        (
+            "simulateStatementReward",
+            "/v2/simulate_statement_reward",
+            Value::Null,
+            "body: is required",
+        ),
+        (
+            "simulateReward",
+            "/v2/simulate_reward",
+            json!({ "customer_id": id, "reward_type": "WEEKLY" }),
+            "reward_type: must be one of STATEMENT, DELAYED",
+        ),
     ] {
         let answer = raw.expect(400, operation, "POST", path, body).await;
         assert_eq!(
-            (answer["error"]["type"].as_str(), answer["error"]["message"].as_str()),
+            (
+                answer["error"]["type"].as_str(),
+                answer["error"]["message"].as_str()
+            ),
             (Some("BAD_REQUEST_ERROR"), Some(message))
         );
     }
@@ -358,8 +905,10 @@ async fn credentials_are_checked_on_every_operation() {
         let url = format!("{}{}", fake.base_url(), concrete(meta, "x"));
         for request in [
             http.request(meta.method.parse().unwrap(), &url),
-            http.request(meta.method.parse().unwrap(), &url).basic_auth("wrong", Some("")),
-            http.request(meta.method.parse().unwrap(), &url).bearer_auth("wrong"),
+            http.request(meta.method.parse().unwrap(), &url)
+                .basic_auth("wrong", Some("")),
+            http.request(meta.method.parse().unwrap(), &url)
+                .bearer_auth("wrong"),
         ] {
             let response = request.send().await.unwrap();
             assert_eq!(response.status(), 401, "{}", meta.id);

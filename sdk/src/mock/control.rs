@@ -86,7 +86,9 @@ pub(crate) struct Controls(Mutex<HashMap<&'static str, Slot>>);
 impl Controls {
     fn slots(&self) -> MutexGuard<'_, HashMap<&'static str, Slot>> {
         // A test that panicked while holding the lock leaves plain data behind.
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Records `request` for `operation` and returns the reply imposed on this

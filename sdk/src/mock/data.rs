@@ -11,9 +11,7 @@ use std::num::NonZeroU64;
 use serde_json::{Value, json};
 
 use crate::Ssn;
-use crate::types::{
-    Address, Customer, CustomerProgramStatus, DateOfBirth, PartnerCustomerId,
-};
+use crate::types::{Address, Customer, CustomerProgramStatus, DateOfBirth, PartnerCustomerId};
 
 const FIRST: [&str; 24] = [
     "Ada", "Bram", "Cleo", "Dario", "Edda", "Faye", "Gus", "Hana", "Ivo", "Juno", "Kai", "Lina",

@@ -165,12 +165,10 @@ impl FakeImprintBuilder {
             latency: self.latency,
             faults: self.faults,
             requests: AtomicU64::new(0),
+            serving: AtomicU64::new(0),
             world: Mutex::new(World::new(self.seed, self.customers, self.api_key.clone())),
             controls: Arc::new(Controls::default()),
-            outbox: Outbox::new(
-                Webhook::new(self.webhook_secret.as_str()),
-                self.webhook_url,
-            ),
+            outbox: Outbox::new(Webhook::new(self.webhook_secret.as_str()), self.webhook_url),
         });
         let app = routes::router(Arc::clone(&shared));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -259,6 +257,13 @@ impl FakeImprint {
     /// Requests received so far (all of them, failed ones included).
     pub fn requests(&self) -> u64 {
         self.shared.requests.load(Ordering::SeqCst)
+    }
+
+    /// Time the fake spent answering requests so far (configured latency
+    /// excluded; webhook deliveries to a URL included): what it adds to a test
+    /// suite's run time.
+    pub fn time_serving(&self) -> Duration {
+        Duration::from_nanos(self.shared.serving.load(Ordering::Relaxed))
     }
 
     /// Synthetic customer `index` as generated, with the full SSN searches

@@ -291,14 +291,28 @@ mod tests {
             problem(json!({ "customer_id": "c", "limit": null })),
             "limit: must not be null"
         );
-        assert!(check(&schema, &json!({ "customer_id": "c", "note": null, "extra": 1 }), "body").is_ok());
-        assert_eq!(check(&schema, &json!([]), "body").unwrap_err(), "body: must be an object");
+        assert!(
+            check(
+                &schema,
+                &json!({ "customer_id": "c", "note": null, "extra": 1 }),
+                "body"
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            check(&schema, &json!([]), "body").unwrap_err(),
+            "body: must be an object"
+        );
     }
 
     #[test]
     fn every_operation_with_a_body_or_query_is_in_the_table() {
         for meta in crate::OperationMeta::all() {
-            assert!(table().contains_key(meta.id), "{} missing from requests.json", meta.id);
+            assert!(
+                table().contains_key(meta.id),
+                "{} missing from requests.json",
+                meta.id
+            );
         }
     }
 }

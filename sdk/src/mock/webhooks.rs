@@ -100,7 +100,9 @@ impl Outbox {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Delivery>> {
-        self.sent.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.sent
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub(crate) fn all(&self) -> Vec<Delivery> {

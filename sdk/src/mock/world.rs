@@ -156,12 +156,7 @@ impl World {
 
     /// The full SSN of the customer at `at` (created customers have none).
     pub(crate) fn ssn_at(&self, at: usize) -> Option<String> {
-        (at < self.size).then(|| {
-            data::record(self.seed, at)
-                .ssn
-                .expose_secret()
-                .to_string()
-        })
+        (at < self.size).then(|| data::record(self.seed, at).ssn.expose_secret().to_string())
     }
 
     /// List positions of the customers whose `partner_customer_id` is `wanted`,
@@ -233,9 +228,14 @@ impl World {
     /// sent once the request completes.
     pub(crate) fn announce(&mut self, object: &str, mut data: Map<String, Value>) {
         data.insert("merchant_key".into(), Value::from(super::MERCHANT_KEY));
-        if let Some(customer) = data.get("customer_id").and_then(Value::as_str).and_then(|id| self.customer(id)) {
+        if let Some(customer) = data
+            .get("customer_id")
+            .and_then(Value::as_str)
+            .and_then(|id| self.customer(id))
+        {
             let partner = &customer["partner_customer_id"];
-            if object != "REWARD" && !partner.is_null() && !data.contains_key("partner_customer_id") {
+            if object != "REWARD" && !partner.is_null() && !data.contains_key("partner_customer_id")
+            {
                 data.insert("partner_customer_id".into(), partner.clone());
             }
         }

@@ -143,7 +143,13 @@ pub(super) fn link(call: &Call<'_>, world: &mut World) -> Answer {
     copy_fields(
         &Value::Object(link.clone()),
         &mut data,
-        &["customer_id", "partner_customer_id", "status", "created_at", "updated_at"],
+        &[
+            "customer_id",
+            "partner_customer_id",
+            "status",
+            "created_at",
+            "updated_at",
+        ],
     );
     world.announce("CUSTOMER_LINK", data);
     Answer::ok(Value::Object(link))

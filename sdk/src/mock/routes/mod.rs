@@ -39,6 +39,8 @@ pub(crate) struct Shared {
     pub(crate) latency: Duration,
     pub(crate) faults: Vec<(u64, u16)>,
     pub(crate) requests: AtomicU64,
+    /// Nanoseconds spent answering requests, configured latency excluded.
+    pub(crate) serving: AtomicU64,
     pub(crate) world: Mutex<World>,
     pub(crate) controls: Arc<Controls>,
     pub(crate) outbox: Outbox,
@@ -47,7 +49,9 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn world(&self) -> MutexGuard<'_, World> {
         // A panicking test leaves plain data behind; the next request may read it.
-        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -284,6 +288,21 @@ async fn serve(
         let latency = shared.latency;
         let _ = tokio::task::spawn_blocking(move || std::thread::sleep(latency)).await;
     }
+    let started = std::time::Instant::now();
+    let response = answer(&shared, nth, method, uri, headers, body).await;
+    let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    shared.serving.fetch_add(spent, Ordering::Relaxed);
+    response
+}
+
+async fn answer(
+    shared: &Shared,
+    nth: u64,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path();
     let raw_query: HashMap<String, String> = Query::try_from_uri(&uri)
         .map(|Query(q)| q)
@@ -394,9 +413,9 @@ fn run(meta: &'static OperationMeta, call: &Call<'_>, world: &mut World) -> Answ
 /// `customer_id` names a customer, or the answer is the spec's
 /// `CustomerNotFoundError`.
 pub(crate) fn customer_or_404(world: &World, id: &str) -> Result<Value, Answer> {
-    world.customer(id).ok_or_else(|| {
-        Answer::not_found("CUSTOMER_NOT_FOUND_ERROR", "Customer", "customer_id", id)
-    })
+    world
+        .customer(id)
+        .ok_or_else(|| Answer::not_found("CUSTOMER_NOT_FOUND_ERROR", "Customer", "customer_id", id))
 }
 
 /// Copies the fields `names` of `from` that are present and not null into `to`.

@@ -62,7 +62,12 @@ fn check_lines(call: &Call<'_>, amount: &str, rewards: &str) -> Result<(), Answe
 }
 
 /// The order the body describes, with `id` and timestamps.
-fn order(call: &Call<'_>, world: &mut World, id: &str, created: Option<Value>) -> Result<Value, Answer> {
+fn order(
+    call: &Call<'_>,
+    world: &mut World,
+    id: &str,
+    created: Option<Value>,
+) -> Result<Value, Answer> {
     let method = call.text("payment_method_id").unwrap_or_default();
     let Some(method) = world.payment_method(method) else {
         return Err(Answer::invalid(

@@ -28,7 +28,11 @@ pub(super) fn create(call: &Call<'_>, world: &mut World) -> Answer {
                     if let Some(partner) = partner {
                         fields.insert("partner_customer_id".into(), Value::from(partner));
                     }
-                    let history = call.body.get("customer_history").cloned().unwrap_or_default();
+                    let history = call
+                        .body
+                        .get("customer_history")
+                        .cloned()
+                        .unwrap_or_default();
                     copy_fields(
                         &history,
                         &mut fields,

@@ -31,7 +31,9 @@ pub(super) fn create_intent(call: &Call<'_>, world: &mut World) -> Answer {
         return Answer::invalid(call.path, "customer_id: is not the id of a customer");
     }
     if let Some(method) = call.text("payment_method_id")
-        && world.payment_method(method).is_none_or(|m| m["customer_id"] != customer)
+        && world
+            .payment_method(method)
+            .is_none_or(|m| m["customer_id"] != customer)
     {
         return Answer::invalid(
             call.path,
@@ -172,7 +174,10 @@ pub(super) fn simulate_event(call: &Call<'_>, world: &mut World) -> Answer {
             let Some(Value::Object(transaction)) = world.transactions.get_mut(id) else {
                 return Answer::conflict(format!("transaction {id} does not exist"));
             };
-            let from = transaction["status"].as_str().unwrap_or_default().to_string();
+            let from = transaction["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             if transaction["payment_method_id"] != method_id || !allowed(&from, status) {
                 return Answer::conflict(format!(
                     "transaction {id} is {from} and cannot become {status}"
@@ -228,16 +233,20 @@ pub(super) fn simulate_event(call: &Call<'_>, world: &mut World) -> Answer {
 
 /// Creates an approved transaction and returns its id.
 fn approve(call: &Call<'_>, world: &mut World, method: &Value, now: &str) -> String {
-    let customer = method["customer_id"].as_str().unwrap_or_default().to_string();
+    let customer = method["customer_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let amount = call
         .body
         .get("amount")
         .and_then(Value::as_i64)
         .unwrap_or(5_000);
     let id = world.issue();
-    let network_id = call
-        .text("network_transaction_id")
-        .map_or_else(|| format!("txn-{}", &id[..8].to_lowercase()), str::to_string);
+    let network_id = call.text("network_transaction_id").map_or_else(
+        || format!("txn-{}", &id[..8].to_lowercase()),
+        str::to_string,
+    );
     let intent = world
         .intents
         .filter(|i| {
@@ -247,7 +256,12 @@ fn approve(call: &Call<'_>, world: &mut World, method: &Value, now: &str) -> Str
                 && (i["payment_method_id"].is_null() || i["payment_method_id"] == method["id"])
         })
         .into_iter()
-        .find(|i| world.transactions.filter(|t| t["intent_id"] == i["id"]).is_empty());
+        .find(|i| {
+            world
+                .transactions
+                .filter(|t| t["intent_id"] == i["id"])
+                .is_empty()
+        });
     let mut transaction = Map::new();
     transaction.insert("id".into(), Value::from(id.clone()));
     if let Some(intent) = &intent {
