@@ -909,6 +909,158 @@ async fn the_world_is_one_and_deterministic() {
 }
 
 #[tokio::test]
+async fn every_paginated_list_pages_and_filters() {
+    use futures::TryStreamExt;
+
+    let fake = FakeImprint::start().await.unwrap();
+    let client = fake.client().unwrap();
+    let index = active_with_loan(&fake);
+    let id = fake.customer(index).unwrap().customer.id;
+    let card = client
+        .get_payment_methods()
+        .customer_id(&id)
+        .call()
+        .await
+        .unwrap()
+        .data[0]
+        .id
+        .clone();
+    let order = client
+        .create_order()
+        .body(body::<types::OrderBase>(
+            json!({ "payment_method_id": card, "partner_order_id": "o", "total_order_amount": 5 }),
+        ))
+        .call()
+        .await
+        .unwrap()
+        .id
+        .clone()
+        .unwrap();
+    for n in 0..5 {
+        client
+            .create_transaction_intent()
+            .body(body::<types::CreateTransactionIntentBody>(
+                json!({ "customer_id": id, "amount": 10 + n, "currency": "USD" }),
+            ))
+            .call()
+            .await
+            .unwrap();
+        let approved = client
+            .simulate_transaction_event()
+            .body(body::<types::SimulateTransactionEventBody>(
+                json!({ "payment_method_id": card, "status": "APPROVED", "amount": 1_000 }),
+            ))
+            .call()
+            .await
+            .unwrap();
+        client
+            .simulate_transaction_event()
+            .body(body::<types::SimulateTransactionEventBody>(json!({ "payment_method_id": card, "status": "CAPTURED", "transaction_id": approved.transaction_id })))
+            .call()
+            .await
+            .unwrap();
+        client
+            .post_order_event()
+            .body(body::<types::OrderEventBase>(json!({ "order_id": order, "type": "CAPTURED", "amount": 1, "network_transaction_id": format!("n-{n}") })))
+            .call()
+            .await
+            .unwrap();
+    }
+    let intents: Vec<_> = client
+        .search_transaction_intents()
+        .limit(2u32)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let transactions: Vec<_> = client
+        .get_transactions()
+        .customer_id(&id)
+        .limit(2u32)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let rewards: Vec<_> = client
+        .get_rewards()
+        .customer_id(&id)
+        .limit(2u32)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let all_rewards: Vec<_> = client
+        .search_rewards()
+        .limit(3u32)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let events: Vec<_> = client
+        .list_order_events()
+        .order_id(&order)
+        .limit(4u32)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let methods: Vec<_> = client
+        .search_payment_methods()
+        .customer_id(&id)
+        .limit(1u32)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        [
+            intents.len(),
+            transactions.len(),
+            rewards.len(),
+            all_rewards.len(),
+            events.len(),
+            methods.len()
+        ],
+        [5, 5, 5, 5, 5, 2]
+    );
+    // Newest reward first, as the spec says for a customer's rewards.
+    assert!(
+        rewards
+            .windows(2)
+            .all(|w| w[0].updated_at >= w[1].updated_at)
+    );
+    let by_network = client
+        .list_order_events()
+        .network_transaction_id("n-3")
+        .call()
+        .await
+        .unwrap();
+    assert_eq!((by_network.data.len(), by_network.total), (1, Some(1)));
+    let page = client
+        .get_transactions()
+        .customer_id(&id)
+        .limit(2u32)
+        .starting_after(&transactions[2].id)
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(
+        (page.data.len(), page.has_more, page.total),
+        (2, Some(false), Some(5))
+    );
+    let bad = client
+        .search_rewards()
+        .starting_after("nothing")
+        .call()
+        .await
+        .unwrap_err();
+    let imprint::Error::Api(api) = bad else {
+        panic!("{bad:?}")
+    };
+    assert_eq!(api.details(), ["starting_after: is not the id of a reward"]);
+}
+
+#[tokio::test]
 async fn a_hundred_calls_cost_milliseconds_and_a_large_data_set_costs_nothing() {
     // A small fake first, so the runtime, sockets and clients are paid for.
     let warm = FakeImprint::builder().customers(1).start().await.unwrap();

@@ -310,6 +310,26 @@ impl FakeImprint {
     pub fn take_webhooks(&self) -> Vec<Delivery> {
         self.shared.outbox.take()
     }
+
+    /// Signs and delivers `payload` like the fake's own webhooks (collected, and
+    /// POSTed if a URL was given), for the events no API call of the fake
+    /// causes: `APPLICATION`, `PAYMENT_METHOD`, `STREAK`, `ACCOUNT_STATUS`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use imprint::webhook::Event;
+    /// let fake = imprint::mock::FakeImprint::start().await?;
+    /// let delivery = fake
+    ///     .send_webhook(serde_json::json!({ "object": "ACCOUNT_STATUS", "data": { "status": "CLOSED" } }))
+    ///     .await;
+    /// let event = fake.webhook().construct_event(&delivery.body, Some(&delivery.signature))?;
+    /// assert!(matches!(event, Event::AccountStatus(_)));
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_webhook(&self, payload: serde_json::Value) -> Delivery {
+        self.shared.outbox.send(vec![payload]).await.remove(0)
+    }
 }
 
 impl Drop for FakeImprint {

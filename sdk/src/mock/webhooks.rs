@@ -68,10 +68,11 @@ impl Outbox {
         }
     }
 
-    /// Signs and records each payload, POSTing it first when a URL is set. The
-    /// request that caused them answers only after, so a test reads them as soon
-    /// as its call returns.
-    pub(crate) async fn send(&self, payloads: Vec<Value>) {
+    /// Signs and records each payload, POSTing it first when a URL is set, and
+    /// returns the deliveries. The request that caused them answers only after,
+    /// so a test reads them as soon as its call returns.
+    pub(crate) async fn send(&self, payloads: Vec<Value>) -> Vec<Delivery> {
+        let mut sent = Vec::with_capacity(payloads.len());
         for payload in payloads {
             let object = payload["object"].as_str().unwrap_or_default().to_string();
             let body = serde_json::to_vec(&payload).expect("a JSON value serializes");
@@ -90,13 +91,16 @@ impl Outbox {
                 ),
                 _ => None,
             };
-            self.lock().push(Delivery {
+            let delivery = Delivery {
                 object,
                 body,
                 signature,
                 outcome,
-            });
+            };
+            self.lock().push(delivery.clone());
+            sent.push(delivery);
         }
+        sent
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Delivery>> {

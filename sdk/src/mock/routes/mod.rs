@@ -426,3 +426,30 @@ pub(crate) fn copy_fields(from: &Value, to: &mut Map<String, Value>, names: &[&s
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_placed_by_method_and_path_template() {
+        let (meta, params) = place(&Method::GET, "/v2/customers/C%2D1/rewards").unwrap();
+        assert_eq!((meta.id, params), ("getRewards", vec!["C-1".to_string()]));
+        let (meta, params) = place(&Method::POST, "/v2/customers/").unwrap();
+        assert_eq!((meta.id, params.len()), ("searchCustomersPost", 0));
+        assert_eq!(
+            place(&Method::DELETE, "/v2/customers").map(|(m, _)| m.id),
+            None
+        );
+        assert_eq!(
+            place(&Method::GET, "/v2/customers//rewards").map(|(m, _)| m.id),
+            None
+        );
+        assert_eq!(place(&Method::GET, "/v2/nothing").map(|(m, _)| m.id), None);
+    }
+
+    #[test]
+    fn percent_decoding_keeps_what_is_not_an_escape() {
+        assert_eq!(percent_decode("a%20b%zz%4"), "a b%zz%4");
+    }
+}
