@@ -21,7 +21,6 @@ const ISSUED: u64 = 0x155E_D000;
 const EPOCH: i64 = 1_740_787_200;
 
 /// A list of stored objects, in creation order.
-#[derive(Default)]
 pub(crate) struct Store {
     key: &'static str,
     items: Vec<Value>,

@@ -3,7 +3,12 @@
 use serde_json::{Map, Value, json};
 
 use super::{Answer, Call, copy_fields, customer_or_404};
+use crate::mock::data;
 use crate::mock::world::World;
+
+/// Salt of the seed that makes offer ids: one offer per customer, derived from
+/// its position like the customer's own id.
+const OFFER: u64 = 0x0FFE_2000;
 
 /// What a customer search filters on.
 #[derive(Default)]
@@ -111,9 +116,8 @@ pub(super) fn get(call: &Call<'_>, world: &mut World) -> Answer {
 /// gives the customer the partner's id, and announces a `CUSTOMER_LINK` webhook.
 pub(super) fn link(call: &Call<'_>, world: &mut World) -> Answer {
     let id = call.param(0);
-    let at = match customer_or_404(world, id) {
-        Ok(_) => world.customer_position(id).unwrap_or_default(),
-        Err(answer) => return answer,
+    let Some(at) = world.customer_position(id) else {
+        return Answer::not_found("CUSTOMER_NOT_FOUND_ERROR", "Customer", "customer_id", id);
     };
     if let Some(existing) = world.links.get(id) {
         return Answer {
@@ -167,7 +171,7 @@ pub(super) fn offer(call: &Call<'_>, world: &mut World) -> Answer {
         );
     };
     let customer = world.customer_at(at);
-    let id = crate::mock::data::id(world.seed ^ 0x0FFE_2000, at);
+    let id = data::id(world.seed ^ OFFER, at);
     Answer::ok(json!({
         "id": id,
         "is_prescreened": at % 2 == 0,
