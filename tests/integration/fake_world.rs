@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use imprint::builder::{CreateOrder, GetCustomer, SearchCustomers, SimulateTransactionEvent};
+use imprint::builder::{
+    CreateOrder, DeleteOrder, GetCustomer, SearchCustomers, SimulateTransactionEvent,
+};
 use imprint::mock::{FakeImprint, Reply};
 use imprint::prelude::*;
 use imprint::types::{self, RewardStatus, TransactionIntentStatus, TransactionStatus};
@@ -799,6 +801,25 @@ async fn tests_control_each_operation_by_its_builder_type() {
             .as_deref()
             .map(|p| p.as_str()),
         Some("PARTNER_00004")
+    );
+
+    // An empty success for an id the world never issued.
+    fake.operation::<DeleteOrder>()
+        .on_call(1, Reply::empty(204));
+    client
+        .delete_order()
+        .order_id("never-issued")
+        .call()
+        .await
+        .unwrap();
+    assert!(
+        client
+            .delete_order()
+            .order_id("never-issued")
+            .call()
+            .await
+            .unwrap_err()
+            .is_not_found()
     );
 
     // What was received, per operation.
