@@ -641,6 +641,30 @@ async fn webhooks_verify_with_the_fakes_secret_and_name_what_changed() {
         (Some(id.as_str()), Some("CUST_1"))
     );
 
+    assert_eq!(
+        first.merchant_key.as_deref(),
+        Some(imprint::mock::MERCHANT_KEY)
+    );
+
+    // A multi-product partner's merchant key names the product in the webhook.
+    let product = fake
+        .client_builder()
+        .merchant_key("MERCHANT_B")
+        .build()
+        .unwrap();
+    product
+        .simulate_statement_reward()
+        .body(body::<types::SimulateStatementRewardBody>(
+            json!({ "customer_id": id }),
+        ))
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(
+        fake.take_webhooks()[0].json()["data"]["merchant_key"],
+        "MERCHANT_B"
+    );
+
     // Another secret does not verify them.
     client
         .simulate_reward()

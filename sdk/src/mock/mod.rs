@@ -77,7 +77,8 @@ use world::World;
 use crate::webhook::Webhook;
 use crate::{Client, ClientBuilder, Error, Operation, OperationMeta};
 
-/// The `merchant_key` in the fake's webhook payloads.
+/// The `merchant_key` in the fake's webhook payloads, unless the request that
+/// caused them named one in `x-imprint-merchant-key`.
 pub const MERCHANT_KEY: &str = "FAKE_MERCHANT";
 
 /// The webhook signing secret a fake uses unless told otherwise.

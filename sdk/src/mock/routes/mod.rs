@@ -29,7 +29,7 @@ use super::control::{Controls, Received, Reply};
 use super::validate;
 use super::webhooks::Outbox;
 use super::world::World;
-use crate::OperationMeta;
+use crate::{MERCHANT_KEY_HEADER, OperationMeta};
 
 /// The error `type` of a request the fake cannot place.
 pub(crate) const NOT_IMPLEMENTED: &str = "NOT_IMPLEMENTED_BY_FAKE";
@@ -356,11 +356,21 @@ async fn answer(
         query,
         body,
     };
-    let (answer, announced) = {
+    let (answer, mut announced) = {
         let mut world = shared.world();
         let answer = run(meta, &call, &mut world);
         (answer, std::mem::take(&mut world.announced))
     };
+    // A multi-product partner names the product per request; the webhooks a
+    // request causes are about that product.
+    if let Some(merchant) = headers
+        .get(MERCHANT_KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
+        for payload in &mut announced {
+            payload["data"]["merchant_key"] = Value::from(merchant);
+        }
+    }
     shared.outbox.send(announced).await;
     answer.into_response()
 }
