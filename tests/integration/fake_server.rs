@@ -9,6 +9,8 @@ use imprint::prelude::*;
 use imprint::{Error, RetryPolicy};
 use serde_json::{Value, json};
 
+use crate::fake_support::closed;
+
 #[allow(dead_code)]
 #[path = "../../sdk/examples/search_customers.rs"]
 mod example;
@@ -247,27 +249,6 @@ async fn injected_faults_and_latency() {
     // Page 2 failed once and was retried: four requests, each at least 30 ms.
     assert_eq!(fake.requests(), 4);
     assert!(started.elapsed() >= Duration::from_millis(120));
-}
-
-/// Turns every object schema with properties into a closed one, so an invented
-/// field fails validation too.
-fn closed(schema: &mut Value) {
-    match schema {
-        Value::Object(fields) => {
-            let composed = ["allOf", "anyOf", "oneOf"]
-                .iter()
-                .any(|k| fields.contains_key(*k));
-            if fields.contains_key("properties")
-                && !fields.contains_key("additionalProperties")
-                && !composed
-            {
-                fields.insert("additionalProperties".into(), Value::Bool(false));
-            }
-            fields.values_mut().for_each(closed);
-        }
-        Value::Array(items) => items.iter_mut().for_each(closed),
-        _ => {}
-    }
 }
 
 fn validator(component: &str) -> jsonschema::Validator {

@@ -2,7 +2,10 @@
 
 mod auth;
 mod errors;
+mod fake_contract;
 mod fake_server;
+mod fake_support;
+mod fake_world;
 mod fidelity;
 mod hardening;
 mod layers;

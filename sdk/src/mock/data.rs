@@ -1,4 +1,4 @@
-//! The fake server's synthetic customers.
+//! The fake server's synthetic customers and their payment methods.
 //!
 //! Record *i* is a pure function of the seed and *i*, so the server stores
 //! nothing: a million customers cost no memory, and a cursor (an `id`) carries
@@ -8,12 +8,10 @@
 
 use std::num::NonZeroU64;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::Ssn;
-use crate::generated::types::{
-    Address, Customer, CustomerProgramStatus, DateOfBirth, PartnerCustomerId,
-};
+use crate::types::{Address, Customer, CustomerProgramStatus, DateOfBirth, PartnerCustomerId};
 
 const FIRST: [&str; 24] = [
     "Ada", "Bram", "Cleo", "Dario", "Edda", "Faye", "Gus", "Hana", "Ivo", "Juno", "Kai", "Lina",
@@ -156,6 +154,68 @@ pub fn record(seed: u64, index: usize) -> Record {
         customer,
         ssn: Ssn::new(&ssn).expect("synthetic SSNs have nine digits"),
     }
+}
+
+/// Salts of the seeds that make payment-method ids, so a card id of customer
+/// *i* is never the id of customer *i*.
+const CARD: u64 = 0xCA2D;
+const LOAN: u64 = 0x10A2;
+
+/// The payment methods of customer `index`: a card for everyone (active while
+/// the card program is open), and a loan for every fourth customer.
+pub fn payment_methods(seed: u64, index: usize) -> Vec<Value> {
+    let record = record(seed, index);
+    let customer = &record.customer;
+    let open = customer
+        .statuses
+        .values()
+        .all(|s| *s == CustomerProgramStatus::Open);
+    let created = customer.created_at.clone().unwrap_or_default();
+    let mut mix = Mix(seed ^ 0x5EED_CA2D ^ index as u64);
+    let pan = format!("4000{:012}", mix.below(1_000_000_000_000));
+    let card = json!({
+        "id": id(seed ^ CARD, index),
+        "type": "CARD",
+        "customer_id": customer.id,
+        "card": {
+            "last4": &pan[12..],
+            "network": "VISA",
+            "card_type": "VIRTUAL",
+            "exp_month": format!("{:02}", 1 + mix.below(12)),
+            "exp_year": format!("{}", 2027 + mix.below(4)),
+            "pci_details": { "pan": pan, "cvv": format!("{:03}", mix.below(1000)) },
+        },
+        "created_at": created,
+        "updated_at": created,
+        "status": if open { "ACTIVE" } else { "CANCELED" },
+        "metadata": {},
+    });
+    let mut methods = vec![card];
+    if index % 4 == 1 {
+        methods.push(json!({
+            "id": id(seed ^ LOAN, index),
+            "type": "LOAN",
+            "customer_id": customer.id,
+            "loan": {
+                "amount": 250_000,
+                "currency": "USD",
+                "remaining_balance": 250_000,
+                "term_months": 12,
+                "apr": "5.89",
+                "loan_status": "ACTIVE",
+            },
+            "created_at": created,
+            "updated_at": created,
+            "status": if open { "ACTIVE" } else { "CANCELED" },
+            "metadata": {},
+        }));
+    }
+    methods
+}
+
+/// The customer index a payment-method id of this seed belongs to.
+pub fn payment_method_owner(seed: u64, id: &str) -> Option<usize> {
+    index_of(seed ^ CARD, id).or_else(|| index_of(seed ^ LOAN, id))
 }
 
 #[cfg(test)]

@@ -1,0 +1,920 @@
+//! The fake server against the spec: the request schemas it validates with are
+//! the spec's, every operation answers (never 501), every answer of every
+//! operation validates against the spec's closed response schema, and invalid
+//! requests get Imprint's 400 naming the field.
+
+use imprint::OperationMeta;
+use imprint::mock::{FakeImprint, NOT_IMPLEMENTED};
+use serde_json::{Map, Value, json};
+
+use crate::fake_support::{Raw, check_response, check_webhook, spec};
+
+const REQUESTS_JSON: &str = "../sdk/src/mock/requests.json";
+
+/// The validation keywords the fake's validator reads; descriptions and
+/// examples are left out of its table.
+const KEEP: [&str; 13] = [
+    "type",
+    "nullable",
+    "enum",
+    "required",
+    "properties",
+    "items",
+    "allOf",
+    "additionalProperties",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "format",
+];
+
+fn resolve<'a>(root: &'a Value, reference: &str) -> &'a Value {
+    root.pointer(reference.trim_start_matches('#')).unwrap()
+}
+
+/// `schema` with every `$ref` inlined and only the validation keywords kept.
+fn inline(root: &Value, schema: &Value) -> Value {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        return inline(root, resolve(root, reference));
+    }
+    let Value::Object(fields) = schema else {
+        return schema.clone();
+    };
+    let mut out = Map::new();
+    for key in KEEP {
+        let Some(value) = fields.get(key) else {
+            continue;
+        };
+        let value = match (key, value) {
+            ("properties", Value::Object(properties)) => Value::Object(
+                properties
+                    .iter()
+                    .map(|(name, p)| (name.clone(), inline(root, p)))
+                    .collect(),
+            ),
+            ("items", item) | ("additionalProperties", item @ Value::Object(_)) => {
+                inline(root, item)
+            }
+            ("allOf", Value::Array(members)) => {
+                Value::Array(members.iter().map(|m| inline(root, m)).collect())
+            }
+            (_, other) => other.clone(),
+        };
+        out.insert(key.to_string(), value);
+    }
+    Value::Object(out)
+}
+
+/// The table the fake validates requests with, computed from the spec.
+fn request_table() -> Value {
+    let root = spec();
+    let mut table = Map::new();
+    for item in root["paths"].as_object().unwrap().values() {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            let Some(op) = item.get(method) else { continue };
+            let query: Vec<Value> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| match p.get("$ref").and_then(Value::as_str) {
+                    Some(reference) => resolve(root, reference),
+                    None => p,
+                })
+                .filter(|p| p["in"] == "query")
+                .map(|p| {
+                    json!({
+                        "name": p["name"],
+                        "required": p["required"] == true,
+                        "schema": inline(root, &p["schema"]),
+                    })
+                })
+                .collect();
+            let body = match op.get("requestBody") {
+                Some(body) => json!({
+                    "required": body["required"] == true,
+                    "schema": inline(root, &body["content"]["application/json"]["schema"]),
+                }),
+                None => Value::Null,
+            };
+            // Which shape the operation documents for a 400: Imprint's
+            // validation shape (`InvalidRequestError`) or its envelope (`ApiError`).
+            let invalid = op
+                .pointer("/responses/400/content/application~1json/schema/$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.rsplit('/').next())
+                .map_or(Value::Null, Value::from);
+            table.insert(
+                op["operationId"].as_str().unwrap().to_string(),
+                json!({ "query": query, "body": body, "invalid": invalid }),
+            );
+        }
+    }
+    Value::Object(table)
+}
+
+#[test]
+fn the_fakes_request_schemas_are_the_specs() {
+    let expected = request_table();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(REQUESTS_JSON);
+    let actual: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    if actual != expected {
+        if std::env::var_os("IMPRINT_BLESS").is_some() {
+            let text = serde_json::to_string_pretty(&expected).unwrap() + "\n";
+            std::fs::write(&path, text).unwrap();
+        } else {
+            panic!(
+                "sdk/src/mock/requests.json no longer matches openapi.yaml; rerun with \
+                 IMPRINT_BLESS=1 to rewrite it from the spec"
+            );
+        }
+    }
+    assert_eq!(
+        expected.as_object().unwrap().len(),
+        OperationMeta::all().len()
+    );
+}
+
+/// A path for `meta` with every parameter filled with `value`.
+fn concrete(meta: &OperationMeta, value: &str) -> String {
+    meta.path
+        .split('/')
+        .map(|segment| {
+            if segment.starts_with('{') {
+                value
+            } else {
+                segment
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn no_operation_of_the_generated_table_is_unserved() {
+    let fake = FakeImprint::start().await.unwrap();
+    // What the spec does not have is 501 with a type of its own, never 404.
+    let http = reqwest::Client::new();
+    for (method, path) in [
+        ("GET", "/v2/nothing"),
+        ("DELETE", "/v2/customers"),
+        ("GET", "/v1/customers"),
+    ] {
+        let response = http
+            .request(
+                method.parse().unwrap(),
+                format!("{}{path}", fake.base_url()),
+            )
+            .basic_auth(fake.api_key(), Some(""))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 501, "{method} {path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["type"], NOT_IMPLEMENTED);
+        check_response("searchCustomers", 501, &body).unwrap();
+    }
+    let raw = Raw::new(&fake);
+    for meta in OperationMeta::all() {
+        let body = if meta.method == "GET" || meta.method == "DELETE" {
+            Value::Null
+        } else {
+            json!({})
+        };
+        let (status, answer) = raw
+            .call(meta.id, meta.method, &concrete(meta, "unknown"), body)
+            .await;
+        assert_ne!(status, 501, "{} is not served: {answer}", meta.id);
+    }
+}
+
+/// The index of a customer whose card is active and who also has a loan.
+pub fn active_with_loan(fake: &FakeImprint) -> usize {
+    (0..fake.customer_count())
+        .find(|i| {
+            i % 4 == 1
+                && fake
+                    .customer(*i)
+                    .unwrap()
+                    .customer
+                    .statuses
+                    .values()
+                    .all(|s| *s == imprint::types::CustomerProgramStatus::Open)
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_operation_answers_as_the_spec_says() {
+    let fake = FakeImprint::builder().customers(30).start().await.unwrap();
+    let raw = Raw::new(&fake);
+    let customer = fake.customer(active_with_loan(&fake)).unwrap();
+    let id = customer.customer.id.clone();
+    let ssn = customer.ssn.expose_secret().to_string();
+
+    let partner = customer.customer.partner_customer_id.clone().unwrap();
+    raw.expect(
+        200,
+        "searchCustomers",
+        "GET",
+        &format!("/v2/customers?limit=3&partner_customer_id={}", *partner),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        200,
+        "searchCustomersPost",
+        "POST",
+        "/v2/customers",
+        json!({ "ssn": ssn, "limit": 2 }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "getCustomer",
+        "GET",
+        &format!("/v2/customers/{id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getCustomer",
+        "GET",
+        "/v2/customers/nobody",
+        Value::Null,
+    )
+    .await;
+
+    let methods = raw
+        .expect(
+            200,
+            "getPaymentMethods",
+            "GET",
+            &format!("/v2/customers/{id}/payment_methods"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        methods["data"].as_array().unwrap().len(),
+        2,
+        "a card and a loan"
+    );
+    let card = methods["data"][0]["id"].as_str().unwrap().to_string();
+    let pan = methods["data"][0]["card"]["pci_details"]["pan"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    raw.expect(
+        404,
+        "getPaymentMethods",
+        "GET",
+        "/v2/customers/nobody/payment_methods",
+        Value::Null,
+    )
+    .await;
+    let cards = raw
+        .expect(
+            200,
+            "searchPaymentMethods",
+            "GET",
+            &format!("/v2/payment_methods?customer_id={id}&type=CARD&limit=1"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (cards["total"].as_u64(), cards["data"][0]["id"].as_str()),
+        (Some(1), Some(card.as_str()))
+    );
+    let by_pan = raw
+        .expect(
+            200,
+            "searchPaymentMethodsPost",
+            "POST",
+            "/v2/payment_methods",
+            json!({ "customer_id": id, "pan": pan }),
+        )
+        .await;
+    assert_eq!(by_pan["data"][0]["id"], card.as_str());
+    raw.expect(
+        200,
+        "getPaymentMethod",
+        "GET",
+        &format!("/v2/payment_methods/{card}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getPaymentMethod",
+        "GET",
+        "/v2/payment_methods/nothing",
+        Value::Null,
+    )
+    .await;
+
+    let link_body =
+        json!({ "partner_customer_id": "CUST_LINKED_1", "metadata": { "store_id": "store_789" } });
+    raw.expect(
+        200,
+        "linkCustomerAccount",
+        "POST",
+        &format!("/v2/customers/{id}/link"),
+        link_body.clone(),
+    )
+    .await;
+    let conflict = raw
+        .expect(
+            409,
+            "linkCustomerAccount",
+            "POST",
+            &format!("/v2/customers/{id}/link"),
+            link_body.clone(),
+        )
+        .await;
+    assert_eq!(
+        conflict["error"]["existing_link"]["partner_customer_id"],
+        "CUST_LINKED_1"
+    );
+    raw.expect(
+        404,
+        "linkCustomerAccount",
+        "POST",
+        "/v2/customers/nobody/link",
+        link_body,
+    )
+    .await;
+    raw.expect(
+        400,
+        "linkCustomerAccount",
+        "POST",
+        &format!("/v2/customers/{id}/link"),
+        json!({}),
+    )
+    .await;
+
+    let session = raw
+        .expect(
+            201,
+            "createSession",
+            "POST",
+            "/v2/customer_sessions",
+            json!({ "customer_id": id, "metadata": { "store_number": "123" } }),
+        )
+        .await;
+    let session_id = session["id"].as_str().unwrap();
+    raw.expect(
+        200,
+        "getSession",
+        "GET",
+        &format!("/v2/customer_sessions/{session_id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getSession",
+        "GET",
+        "/v2/customer_sessions/none",
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        400,
+        "createSession",
+        "POST",
+        "/v2/customer_sessions",
+        json!({ "transaction_amount": "lots" }),
+    )
+    .await;
+
+    let intent = raw.expect(200, "createTransactionIntent", "POST", "/v2/transaction_intents", json!({ "customer_id": id, "payment_method_id": card, "amount": 4200, "currency": "USD" })).await;
+    let intent_id = intent["id"].as_str().unwrap();
+    raw.expect(
+        400,
+        "createTransactionIntent",
+        "POST",
+        "/v2/transaction_intents",
+        json!({ "customer_id": id, "amount": 1 }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "getTransactionIntent",
+        "GET",
+        &format!("/v2/transaction_intents/{intent_id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getTransactionIntent",
+        "GET",
+        "/v2/transaction_intents/none",
+        Value::Null,
+    )
+    .await;
+    raw.expect(200, "updateTransactionIntent", "POST", &format!("/v2/transaction_intents/{intent_id}"), json!({ "customer_id": id, "amount": 4200, "status": "CONFIRMED", "partner_transaction_id": "P-1" })).await;
+    raw.expect(
+        400,
+        "updateTransactionIntent",
+        "POST",
+        &format!("/v2/transaction_intents/{intent_id}"),
+        json!({ "customer_id": id, "amount": 1, "status": "MAYBE" }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "searchTransactionIntents",
+        "GET",
+        "/v2/transaction_intents?type=CONFIRMED",
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        200,
+        "getTransactionIntents",
+        "GET",
+        &format!("/v2/customers/{id}/transaction_intents"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getTransactionIntents",
+        "GET",
+        "/v2/customers/nobody/transaction_intents",
+        Value::Null,
+    )
+    .await;
+
+    let approved = raw.expect(200, "simulateTransactionEvent", "POST", "/v2/simulate_transaction_event", json!({ "payment_method_id": card, "status": "APPROVED", "amount": 4200, "currency": "USD", "merchant": { "name": "Target", "category": null } })).await;
+    let transaction = approved["transaction_id"].as_str().unwrap();
+    let captured = raw.expect(200, "simulateTransactionEvent", "POST", "/v2/simulate_transaction_event", json!({ "payment_method_id": card, "status": "CAPTURED", "transaction_id": transaction })).await;
+    raw.expect(
+        409,
+        "simulateTransactionEvent",
+        "POST",
+        "/v2/simulate_transaction_event",
+        json!({ "payment_method_id": card, "status": "VOIDED", "transaction_id": transaction }),
+    )
+    .await;
+    let got = raw
+        .expect(
+            200,
+            "getTransaction",
+            "GET",
+            &format!("/v2/transactions/{transaction}"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (
+            got["status"].as_str(),
+            got["intent_id"].as_str(),
+            got["partner_transaction_id"].as_str()
+        ),
+        (Some("CAPTURED"), Some(intent_id), Some("P-1"))
+    );
+    raw.expect(
+        404,
+        "getTransaction",
+        "GET",
+        "/v2/transactions/none",
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        200,
+        "getTransactions",
+        "GET",
+        &format!("/v2/customers/{id}/transactions?limit=1"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getTransactions",
+        "GET",
+        "/v2/customers/nobody/transactions",
+        Value::Null,
+    )
+    .await;
+
+    let event = captured["event_id"].as_str().unwrap();
+    let rewards = raw
+        .expect(
+            200,
+            "searchRewards",
+            "GET",
+            &format!("/v2/rewards?transaction_event_id={event}"),
+            Value::Null,
+        )
+        .await;
+    let reward = rewards["data"][0]["id"].as_str().unwrap().to_string();
+    raw.expect(
+        200,
+        "getReward",
+        "GET",
+        &format!("/v2/rewards/{reward}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(404, "getReward", "GET", "/v2/rewards/none", Value::Null)
+        .await;
+    raw.expect(
+        200,
+        "patchReward",
+        "PATCH",
+        &format!("/v2/rewards/{reward}"),
+        json!({ "amount": 50 }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "simulateReward",
+        "POST",
+        "/v2/simulate_reward",
+        json!({ "customer_id": id, "reward_type": "DELAYED" }),
+    )
+    .await;
+    raw.expect(
+        409,
+        "patchReward",
+        "PATCH",
+        &format!("/v2/rewards/{reward}"),
+        json!({ "amount": 60 }),
+    )
+    .await;
+    raw.expect(
+        404,
+        "simulateReward",
+        "POST",
+        "/v2/simulate_reward",
+        json!({ "customer_id": "nobody", "reward_type": "STATEMENT" }),
+    )
+    .await;
+    raw.expect(
+        400,
+        "simulateReward",
+        "POST",
+        "/v2/simulate_reward",
+        json!({ "customer_id": id, "reward_type": "WEEKLY" }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "simulateStatementReward",
+        "POST",
+        "/v2/simulate_statement_reward",
+        json!({ "customer_id": id }),
+    )
+    .await;
+    raw.expect(
+        404,
+        "simulateStatementReward",
+        "POST",
+        "/v2/simulate_statement_reward",
+        json!({ "customer_id": "nobody" }),
+    )
+    .await;
+    raw.expect(
+        200,
+        "getRewards",
+        "GET",
+        &format!("/v2/customers/{id}/rewards"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getRewards",
+        "GET",
+        "/v2/customers/nobody/rewards",
+        Value::Null,
+    )
+    .await;
+    let balance = raw
+        .expect(
+            200,
+            "getRewardsBalance",
+            "GET",
+            &format!("/v2/customers/{id}/rewards_balance"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(balance["reward_balance"], 50 + 2_500);
+    raw.expect(
+        404,
+        "getRewardsBalance",
+        "GET",
+        "/v2/customers/nobody/rewards_balance",
+        Value::Null,
+    )
+    .await;
+
+    raw.expect(
+        200,
+        "getOffer",
+        "GET",
+        "/v2/offers?partner_customer_id=CUST_LINKED_1",
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "getOffer",
+        "GET",
+        "/v2/offers?partner_customer_id=nobody",
+        Value::Null,
+    )
+    .await;
+
+    let order_body = json!({
+        "payment_method_id": card, "partner_order_id": "o-1", "total_order_amount": 274_999,
+        "total_rewards_amount": 2_500, "currency": "USD", "merchant_name": null,
+        "order_lines": [{ "name": "Couch Supreme", "quantity": 1, "rate": 274_999, "rewards_rate": 2_500 }]
+    });
+    let order = raw
+        .expect(200, "createOrder", "POST", "/v2/orders", order_body.clone())
+        .await;
+    let order_id = order["id"].as_str().unwrap();
+    raw.expect(
+        200,
+        "listOrders",
+        "GET",
+        "/v2/orders?partner_order_id=o-1",
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        200,
+        "putOrder",
+        "PUT",
+        &format!("/v2/orders/{order_id}"),
+        order_body.clone(),
+    )
+    .await;
+    let event_body = json!({ "order_id": order_id, "type": "CAPTURED", "amount": 274_999, "network_transaction_id": "n-1" });
+    let order_event = raw
+        .expect(
+            200,
+            "postOrderEvent",
+            "POST",
+            "/v2/order_events",
+            event_body,
+        )
+        .await;
+    let order_event_id = order_event["order_event_id"].as_str().unwrap();
+    raw.expect(
+        200,
+        "listOrderEvents",
+        "GET",
+        &format!("/v2/order_events?order_id={order_id}&limit=5"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        204,
+        "deleteOrderEvent",
+        "DELETE",
+        &format!("/v2/order_events/{order_event_id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "deleteOrderEvent",
+        "DELETE",
+        &format!("/v2/order_events/{order_event_id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        204,
+        "deleteOrder",
+        "DELETE",
+        &format!("/v2/orders/{order_id}"),
+        Value::Null,
+    )
+    .await;
+    raw.expect(
+        404,
+        "putOrder",
+        "PUT",
+        &format!("/v2/orders/{order_id}"),
+        order_body,
+    )
+    .await;
+    raw.expect(
+        404,
+        "deleteOrder",
+        "DELETE",
+        &format!("/v2/orders/{order_id}"),
+        Value::Null,
+    )
+    .await;
+
+    raw.expect(200, "createKey", "POST", "/v2/keys", Value::Null)
+        .await;
+    raw.expect(200, "deleteKey", "DELETE", "/v2/keys", Value::Null)
+        .await;
+    // The key that deleted itself no longer opens anything.
+    raw.expect(
+        401,
+        "getCustomer",
+        "GET",
+        &format!("/v2/customers/{id}"),
+        Value::Null,
+    )
+    .await;
+
+    for meta in OperationMeta::all() {
+        assert!(
+            fake.operation_meta(meta).calls() > 0,
+            "{} was not exercised",
+            meta.id
+        );
+    }
+    // The webhooks the flow caused validate against their payload schemas too.
+    let objects: Vec<String> = fake.webhooks().iter().map(|d| d.object.clone()).collect();
+    assert_eq!(
+        objects,
+        [
+            "CUSTOMER_LINK",
+            "TRANSACTION",
+            "TRANSACTION",
+            "REWARD",
+            "REWARD",
+            "REWARD",
+            "REWARD"
+        ]
+    );
+    for delivery in fake.webhooks() {
+        check_webhook(&delivery.json()).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn invalid_requests_are_400s_naming_the_field() {
+    let fake = FakeImprint::start().await.unwrap();
+    let raw = Raw::new(&fake);
+    let id = fake.customer(0).unwrap().customer.id;
+    let cases = [
+        (
+            "searchCustomers",
+            "GET",
+            "/v2/customers?limit=zero".to_string(),
+            Value::Null,
+            "limit: must be an integer",
+        ),
+        (
+            "searchCustomers",
+            "GET",
+            "/v2/customers?limit=0".to_string(),
+            Value::Null,
+            "limit: must be an integer of at least 1",
+        ),
+        (
+            "searchPaymentMethods",
+            "GET",
+            "/v2/payment_methods".to_string(),
+            Value::Null,
+            "customer_id: is required",
+        ),
+        (
+            "searchPaymentMethods",
+            "GET",
+            format!("/v2/payment_methods?customer_id={id}&type=CASH"),
+            Value::Null,
+            "type: must be one of LOAN, CARD, BANK_ACCOUNT",
+        ),
+        (
+            "searchCustomersPost",
+            "POST",
+            "/v2/customers".to_string(),
+            json!({ "date_of_birth": { "year": 1850, "month": 1, "day": 1 } }),
+            "date_of_birth.year: must be an integer of at least 1900",
+        ),
+        (
+            "searchCustomersPost",
+            "POST",
+            "/v2/customers".to_string(),
+            json!([1]),
+            "body: must be an object",
+        ),
+        (
+            "createTransactionIntent",
+            "POST",
+            "/v2/transaction_intents".to_string(),
+            json!({ "customer_id": id, "currency": "USD" }),
+            "amount: is required",
+        ),
+        (
+            "createTransactionIntent",
+            "POST",
+            "/v2/transaction_intents".to_string(),
+            json!({ "customer_id": id, "currency": "USD", "amount": "ten" }),
+            "amount: must be an integer",
+        ),
+        (
+            "createSession",
+            "POST",
+            "/v2/customer_sessions".to_string(),
+            json!({ "customer_history": { "email": "not-an-address" } }),
+            "customer_history.email: must be a well-formed email address",
+        ),
+        (
+            "createSession",
+            "POST",
+            "/v2/customer_sessions".to_string(),
+            json!({ "customer_metadata": { "tier": 3 } }),
+            "customer_metadata.tier: must be a string",
+        ),
+        (
+            "createOrder",
+            "POST",
+            "/v2/orders".to_string(),
+            json!({ "payment_method_id": "x", "partner_order_id": "o", "total_order_amount": 1, "order_lines": [{ "name": "n", "quantity": 1, "rate": 1 }] }),
+            "order_lines[0].rewards_rate: is required",
+        ),
+        (
+            "simulateTransactionEvent",
+            "POST",
+            "/v2/simulate_transaction_event".to_string(),
+            json!({ "payment_method_id": "x", "status": "PENDING" }),
+            "status: must be one of APPROVED, UPDATED, VOIDED, CAPTURED, REFUNDED",
+        ),
+        (
+            "patchReward",
+            "PATCH",
+            "/v2/rewards/x".to_string(),
+            json!({ "status": "GONE" }),
+            "status: must be one of PENDING, AVAILABLE, PENDING_DEDUCTION, DEDUCTED",
+        ),
+    ];
+    for (operation, method, path, body, detail) in cases {
+        let answer = raw.expect(400, operation, method, &path, body).await;
+        assert_eq!(
+            (
+                answer["error"].as_str(),
+                answer["details"][0].as_str(),
+                answer["path"].as_str()
+            ),
+            (
+                Some("Bad Request"),
+                Some(detail),
+                Some(path.split('?').next().unwrap())
+            ),
+            "{operation}"
+        );
+    }
+    // Where the spec documents the envelope for a 400, the fake answers with it.
+    for (operation, path, body, message) in [
+        (
+            "simulateStatementReward",
+            "/v2/simulate_statement_reward",
+            Value::Null,
+            "body: is required",
+        ),
+        (
+            "simulateReward",
+            "/v2/simulate_reward",
+            json!({ "customer_id": id, "reward_type": "WEEKLY" }),
+            "reward_type: must be one of STATEMENT, DELAYED",
+        ),
+    ] {
+        let answer = raw.expect(400, operation, "POST", path, body).await;
+        assert_eq!(
+            (
+                answer["error"]["type"].as_str(),
+                answer["error"]["message"].as_str()
+            ),
+            (Some("BAD_REQUEST_ERROR"), Some(message))
+        );
+    }
+    // Nothing invalid reached the world.
+    assert!(fake.webhooks().is_empty());
+}
+
+#[tokio::test]
+async fn credentials_are_checked_on_every_operation() {
+    let fake = FakeImprint::start().await.unwrap();
+    let http = reqwest::Client::new();
+    for meta in OperationMeta::all() {
+        let url = format!("{}{}", fake.base_url(), concrete(meta, "x"));
+        for request in [
+            http.request(meta.method.parse().unwrap(), &url),
+            http.request(meta.method.parse().unwrap(), &url)
+                .basic_auth("wrong", Some("")),
+            http.request(meta.method.parse().unwrap(), &url)
+                .bearer_auth("wrong"),
+        ] {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 401, "{}", meta.id);
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["type"], "AUTHENTICATION_ERROR");
+            check_response(meta.id, 401, &body).unwrap();
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Helpers for the fake-server tests: the spec's response schemas, closed, and
+//! raw HTTP exchanges with a fake that check every answer against them.
+
+use std::sync::OnceLock;
+
+use imprint::mock::FakeImprint;
+use serde_json::{Value, json};
+
+const SPEC: &str = include_str!("../../openapi.yaml");
+
+/// Turns every object schema with properties into a closed one, so an invented
+/// field fails validation too.
+pub fn closed(schema: &mut Value) {
+    match schema {
+        Value::Object(fields) => {
+            let composed = ["allOf", "anyOf", "oneOf"]
+                .iter()
+                .any(|k| fields.contains_key(*k));
+            if fields.contains_key("properties")
+                && !fields.contains_key("additionalProperties")
+                && !composed
+            {
+                fields.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            fields.values_mut().for_each(closed);
+        }
+        Value::Array(items) => items.iter_mut().for_each(closed),
+        _ => {}
+    }
+}
+
+/// Reads 3.0's `nullable: true` the way 3.1 (and the JSON Schema validator)
+/// says it: `null` joins the allowed types and, for enums, the allowed values.
+fn nullable_as_type(schema: &mut Value) {
+    match schema {
+        Value::Object(fields) => {
+            if fields.remove("nullable") == Some(Value::Bool(true)) {
+                if let Some(kind) = fields.get("type").cloned() {
+                    fields.insert("type".into(), json!([kind, "null"]));
+                }
+                if let Some(Value::Array(values)) = fields.get_mut("enum") {
+                    values.push(Value::Null);
+                }
+            }
+            fields.values_mut().for_each(nullable_as_type);
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_as_type),
+        _ => {}
+    }
+}
+
+/// The spec as published.
+pub fn spec() -> &'static Value {
+    static SPEC_VALUE: OnceLock<Value> = OnceLock::new();
+    SPEC_VALUE.get_or_init(|| serde_norway::from_str(SPEC).unwrap())
+}
+
+/// The spec's operations and the normalizer's components, closed. The
+/// components are the normalized ones because three published schemas require
+/// names they never declare (`PaymentMethod.card.brand`, `OrdersResponse.orders`),
+/// which no response could satisfy once closed; the normalizer reports and
+/// drops exactly those.
+fn checked_spec() -> &'static Value {
+    static CHECKED: OnceLock<Value> = OnceLock::new();
+    CHECKED.get_or_init(|| {
+        let mut normalized = spec().clone();
+        xtask::normalize::normalize(&mut normalized).unwrap();
+        let mut root = spec().clone();
+        root["components"] = normalized["components"].clone();
+        closed(&mut root);
+        nullable_as_type(&mut root);
+        root
+    })
+}
+
+/// The path item holding `operation_id`, and its operation object.
+fn operation(operation_id: &str) -> (&'static Value, &'static Value) {
+    checked_spec()["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find_map(|item| {
+            item.as_object()
+                .unwrap()
+                .values()
+                .find(|op| op["operationId"] == operation_id)
+                .map(|op| (item, op))
+        })
+        .unwrap_or_else(|| panic!("no operation {operation_id}"))
+}
+
+/// Checks `body` against what the spec says `operation_id` answers with
+/// `status`. A status the operation does not document takes the schema another
+/// operation on the same path documents for it (`patchReward`'s 404 is
+/// `getReward`'s); failing that, a 400 must be Imprint's validation shape
+/// (`InvalidRequestError`) and anything else (401, 501) the `ApiError` envelope,
+/// which is also what a documented response without content may carry.
+pub fn check_response(operation_id: &str, status: u16, body: &Value) -> Result<(), String> {
+    let (item, op) = operation(operation_id);
+    let status_key = status.to_string();
+    let documented = std::iter::once(op)
+        .chain(item.as_object().unwrap().values())
+        .map(|op| &op["responses"][&status_key])
+        .find(|response| !response.is_null());
+    let fallback = || {
+        let component = if status == 400 {
+            "InvalidRequestError"
+        } else {
+            "ApiError"
+        };
+        json!({ "$ref": format!("#/components/schemas/{component}") })
+    };
+    let schema = match documented.map(|r| r.pointer("/content/application~1json/schema")) {
+        Some(Some(schema)) => schema.clone(),
+        Some(None) if body.is_null() => return Ok(()),
+        _ => fallback(),
+    };
+    validate(schema, body).map_err(|errors| format!("{operation_id} {status}: {errors}\n{body}"))
+}
+
+/// Checks a webhook body against its payload schema, chosen by `object`
+/// (`TRANSACTION` → `TransactionWebhookPayload`).
+pub fn check_webhook(body: &Value) -> Result<(), String> {
+    let object = body["object"].as_str().unwrap_or_default();
+    let name: String = object
+        .split('_')
+        .map(|word| word[..1].to_string() + &word[1..].to_lowercase())
+        .collect();
+    let schema = json!({ "$ref": format!("#/components/schemas/{name}WebhookPayload") });
+    validate(schema, body).map_err(|errors| format!("{object} webhook: {errors}\n{body}"))
+}
+
+fn validate(mut root: Value, body: &Value) -> Result<(), String> {
+    if let Value::Object(fields) = &mut root {
+        fields.insert("components".into(), checked_spec()["components"].clone());
+    }
+    let validator = jsonschema::validator_for(&root).map_err(|e| e.to_string())?;
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{errors:?}"))
+    }
+}
+
+/// Raw HTTP with a fake, every answer checked against the spec.
+pub struct Raw<'a> {
+    pub fake: &'a FakeImprint,
+    http: reqwest::Client,
+}
+
+impl<'a> Raw<'a> {
+    pub fn new(fake: &'a FakeImprint) -> Self {
+        Raw {
+            fake,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Sends `method path` (query in `path`), authenticated, with `body` as
+    /// JSON unless it is `Null`; returns the status and the JSON body (`Null`
+    /// when empty) after checking them against `operation_id`'s responses.
+    pub async fn call(
+        &self,
+        operation_id: &str,
+        method: &str,
+        path: &str,
+        body: Value,
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .request(
+                method.parse().unwrap(),
+                format!("{}{path}", self.fake.base_url()),
+            )
+            .basic_auth(self.fake.api_key(), Some(""));
+        if !body.is_null() {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        if let Err(problem) = check_response(operation_id, status, &body) {
+            panic!("{method} {path}: {problem}");
+        }
+        (status, body)
+    }
+
+    /// [`call`](Self::call), asserting the status.
+    pub async fn expect(
+        &self,
+        status: u16,
+        operation_id: &str,
+        method: &str,
+        path: &str,
+        body: Value,
+    ) -> Value {
+        let (got, body) = self.call(operation_id, method, path, body).await;
+        assert_eq!(got, status, "{method} {path}: {body}");
+        body
+    }
+}
