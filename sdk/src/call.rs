@@ -97,6 +97,11 @@ impl CallContext {
         self.attempts.store(attempt, Ordering::Relaxed);
     }
 
+    /// Requests sent so far.
+    pub(crate) fn attempts(&self) -> u32 {
+        self.attempts.load(Ordering::Relaxed)
+    }
+
     /// Notes the response body limit the transport enforces.
     pub(crate) fn note_body_limit(&self, max_body: u64) {
         self.report().max_body = max_body;

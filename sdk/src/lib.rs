@@ -84,8 +84,10 @@ mod config;
 #[allow(missing_docs, clippy::all, unused_imports)]
 mod generated;
 
-// One call, its transport, operations, pagination:
+// One call, what it reports, its transport, operations, pagination:
 mod call;
+
+pub mod telemetry;
 
 mod transport;
 

@@ -10,10 +10,12 @@ use std::future::Future;
 use std::sync::Arc;
 
 use progenitor_client::ResponseValue;
+use tracing::Instrument;
 
 use crate::call::CallContext;
 use crate::error::Error;
 use crate::meta::OperationMeta;
+use crate::telemetry::CallSpan;
 
 impl OperationMeta {
     /// Every operation of the spec, in generation order.
@@ -99,10 +101,21 @@ async fn run<'a, O: Operation<'a>>(
     operation: O,
     context: Arc<CallContext>,
 ) -> Result<ResponseValue<O::Output>, Error> {
-    match context.scope(operation.send_raw()).await {
-        Ok(value) => Ok(value),
-        Err(error) => Error::from_progenitor(error, O::META, context.facts()).await,
+    let telemetry = CallSpan::start(O::META);
+    let result = async {
+        match context.scope(operation.send_raw()).await {
+            Ok(value) => Ok(value),
+            Err(error) => Error::from_progenitor(error, O::META, context.facts()).await,
+        }
     }
+    .instrument(telemetry.span().clone())
+    .await;
+    let status = match &result {
+        Ok(value) => Some(value.status()),
+        Err(error) => error.status(),
+    };
+    telemetry.finish(status, context.attempts(), result.as_ref().err());
+    result
 }
 
 /// Implements the sealed request trait (and so [`Operation`]) for one generated

@@ -204,6 +204,7 @@ impl<'a, B: Paginated<'a>> Pages<'a, B> {
         self.trail
             .advance(items.len(), more, last)
             .map_err(|kind| Error::pagination(B::META.id, self.trail.pages, kind))?;
+        crate::telemetry::page(B::META, items.len());
         if let Some(left) = &mut self.remaining {
             *left = left.saturating_sub(items.len() as u64);
         }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// The facade's modules, lowest layer first.
-const LAYERS: [&str; 23] = [
+const LAYERS: [&str; 24] = [
     "classification",
     "validation",
     "unknown_value",
@@ -25,6 +25,7 @@ const LAYERS: [&str; 23] = [
     "config",
     "generated",
     "call",
+    "telemetry",
     "transport",
     "operation",
     "pagination",

@@ -13,6 +13,7 @@ mod pagination;
 mod redaction;
 mod retries;
 mod support;
+mod telemetry;
 mod typed_mocks;
 mod validation;
 mod webhooks;

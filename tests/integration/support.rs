@@ -41,54 +41,214 @@ pub fn customer_page() -> serde_json::Value {
 }
 
 /// Tracing output of the current thread, at TRACE level from every crate (the
-/// SDK, reqwest, hyper), while the value lives.
+/// SDK, reqwest, hyper), while the value lives: as text, and as structured
+/// spans and events ([`Capture::records`]).
 ///
 /// One global subscriber serves every test; its writer and filter look at a
 /// thread-local buffer, so parallel tests neither see each other's output nor
 /// race on tracing's per-callsite interest cache (which thread-local default
 /// subscribers do).
 pub fn capture() -> Capture {
+    install();
+    let buffer = Arc::new(Mutex::new(Vec::new()));
+    let records = Arc::new(Mutex::new(Vec::new()));
+    BUFFER.with(|b| *b.borrow_mut() = Some(Arc::clone(&buffer)));
+    RECORDS.with(|r| *r.borrow_mut() = Some(Arc::clone(&records)));
+    Capture(buffer, records)
+}
+
+/// OpenTelemetry spans for the current thread's tracing spans while the value
+/// lives (a `tracing-opentelemetry` layer with an SDK tracer that exports nothing).
+pub fn otel() -> Otel {
+    install();
+    OTEL.with(|o| o.set(true));
+    Otel
+}
+
+/// OpenTelemetry tracing on this thread; stops when dropped.
+pub struct Otel;
+
+impl Drop for Otel {
+    fn drop(&mut self) {
+        OTEL.with(|o| o.set(false));
+    }
+}
+
+fn install() {
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
+        use opentelemetry::trace::TracerProvider;
         use tracing_subscriber::layer::SubscriberExt;
-        let layer = tracing_subscriber::fmt::layer()
+        // Decided per span and event, never cached per callsite: whether this
+        // thread captures.
+        fn per_thread<S>(
+            on: fn() -> bool,
+        ) -> tracing_subscriber::filter::DynFilterFn<
+            S,
+            impl Fn(&tracing::Metadata<'_>, &tracing_subscriber::layer::Context<'_, S>) -> bool,
+            impl Fn(&'static tracing::Metadata<'static>) -> tracing::subscriber::Interest,
+        > {
+            tracing_subscriber::filter::DynFilterFn::new(move |_, _| on())
+                .with_callsite_filter(|_| tracing::subscriber::Interest::sometimes())
+        }
+        let text = tracing_subscriber::fmt::layer()
             .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
             .with_ansi(false)
             .with_writer(|| ThreadWriter)
-            // Decided per event, never cached per callsite: whether this thread captures.
-            .with_filter(
-                tracing_subscriber::filter::DynFilterFn::new(|_, _| {
-                    BUFFER.with(|b| b.borrow().is_some())
-                })
-                .with_callsite_filter(|_| tracing::subscriber::Interest::sometimes()),
-            );
-        let subscriber = tracing_subscriber::registry().with(layer);
+            .with_filter(per_thread(|| BUFFER.with(|b| b.borrow().is_some())));
+        let records = Recorder.with_filter(per_thread(|| RECORDS.with(|r| r.borrow().is_some())));
+        let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().build();
+        let otel = tracing_opentelemetry::layer()
+            .with_tracer(provider.tracer("imprint-tests"))
+            .with_filter(per_thread(|| OTEL.with(std::cell::Cell::get)));
+        let subscriber = tracing_subscriber::registry()
+            .with(text)
+            .with(records)
+            .with(otel);
         tracing::subscriber::set_global_default(subscriber)
             .expect("one global subscriber for the tests");
     });
-    let buffer = Arc::new(Mutex::new(Vec::new()));
-    BUFFER.with(|b| *b.borrow_mut() = Some(Arc::clone(&buffer)));
-    Capture(buffer)
 }
 
 thread_local! {
     static BUFFER: std::cell::RefCell<Option<Arc<Mutex<Vec<u8>>>>> = const { std::cell::RefCell::new(None) };
+    static RECORDS: std::cell::RefCell<Option<Arc<Mutex<Vec<Record>>>>> = const { std::cell::RefCell::new(None) };
+    static OTEL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Captured tracing output; capture stops when dropped.
-pub struct Capture(Arc<Mutex<Vec<u8>>>);
+pub struct Capture(Arc<Mutex<Vec<u8>>>, Arc<Mutex<Vec<Record>>>);
 
 impl Capture {
     /// Everything written so far.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
+
+    /// Every span and event so far, in the order they began, with the fields
+    /// recorded on them since.
+    pub fn records(&self) -> Vec<Record> {
+        self.1.lock().unwrap().clone()
+    }
 }
 
 impl Drop for Capture {
     fn drop(&mut self) {
         BUFFER.with(|b| *b.borrow_mut() = None);
+        RECORDS.with(|r| *r.borrow_mut() = None);
     }
+}
+
+/// One span or event, as the subscriber saw it.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// Whether this is a span (else an event).
+    pub span: bool,
+    /// The span's id (an event's is 0).
+    pub id: u64,
+    /// The parent span's id.
+    pub parent: Option<u64>,
+    pub name: String,
+    pub target: String,
+    pub level: tracing::Level,
+    /// Every field, as text (strings unquoted), in the order recorded.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Record {
+    /// The value of field `name`, if recorded.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .rev()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+struct Recorder;
+
+struct Fields<'a>(&'a mut Vec<(String, String)>);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.push((field.name().to_string(), value.to_string()));
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push((field.name().to_string(), format!("{value:?}")));
+    }
+}
+
+impl<S> tracing_subscriber::Layer<S> for Recorder
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut fields = Vec::new();
+        attrs.record(&mut Fields(&mut fields));
+        let parent = ctx
+            .span(id)
+            .and_then(|span| span.parent())
+            .map(|parent| parent.id().into_u64());
+        push(Record {
+            span: true,
+            id: id.into_u64(),
+            parent,
+            name: attrs.metadata().name().to_string(),
+            target: attrs.metadata().target().to_string(),
+            level: *attrs.metadata().level(),
+            fields,
+        });
+    }
+
+    fn on_record(
+        &self,
+        id: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        RECORDS.with(|r| {
+            if let Some(records) = r.borrow().as_ref() {
+                let mut records = records.lock().unwrap();
+                // Ids are reused after a span closes: the latest span with it.
+                if let Some(record) = records
+                    .iter_mut()
+                    .rev()
+                    .find(|record| record.span && record.id == id.into_u64())
+                {
+                    values.record(&mut Fields(&mut record.fields));
+                }
+            }
+        });
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, ctx: tracing_subscriber::layer::Context<'_, S>) {
+        let mut fields = Vec::new();
+        event.record(&mut Fields(&mut fields));
+        push(Record {
+            span: false,
+            id: 0,
+            parent: ctx.event_span(event).map(|span| span.id().into_u64()),
+            name: event.metadata().name().to_string(),
+            target: event.metadata().target().to_string(),
+            level: *event.metadata().level(),
+            fields,
+        });
+    }
+}
+
+fn push(record: Record) {
+    RECORDS.with(|r| {
+        if let Some(records) = r.borrow().as_ref() {
+            records.lock().unwrap().push(record);
+        }
+    });
 }
 
 struct ThreadWriter;
@@ -117,6 +277,8 @@ pub struct Seen {
     pub method: String,
     /// The request target exactly as sent (path and query, not normalized).
     pub target: String,
+    /// The request's headers.
+    pub headers: axum::http::HeaderMap,
 }
 
 /// What a [`Scripted`] server answers.
@@ -158,6 +320,7 @@ impl Scripted {
                     at: std::time::Instant::now(),
                     method: request.method().to_string(),
                     target: request.uri().to_string(),
+                    headers: request.headers().clone(),
                 };
                 let index = {
                     let mut seen = record.lock().unwrap();

@@ -5,6 +5,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use tracing::Instrument;
+
 use crate::call::CallContext;
 use crate::config::Config;
 
@@ -32,7 +34,8 @@ pub(super) async fn send(
             .expect("status, version and headers come from a response");
         Ok(reqwest::Response::from(complete))
     };
-    match AbortOnDrop(tokio::spawn(exchange)).await {
+    // The task carries the call's span, so its attempts are the call's children.
+    match AbortOnDrop(tokio::spawn(exchange.in_current_span())).await {
         Ok(result) => result,
         Err(join) => std::panic::resume_unwind(join.into_panic()),
     }

@@ -2,8 +2,6 @@
 //! repeat, the failure is worth retrying, the policy allows another, and the
 //! call's deadline leaves time for it.
 
-use std::time::Instant;
-
 use tracing::Instrument;
 
 use super::body_limit;
@@ -11,6 +9,7 @@ use crate::call::CallContext;
 use crate::config::Config;
 use crate::meta::Safety;
 use crate::retry_policy::{RetryStop, retryable_status, retryable_transport};
+use crate::telemetry;
 
 /// Sends `request` for `call`, retrying per the client's policy when the
 /// operation is safe. Each attempt's timeout is the client's, cut to what is
@@ -26,7 +25,6 @@ pub(super) async fn send(
         Safety::Safe => config.retry.attempts(),
         Safety::Unsafe => 1,
     };
-    let method = request.method().clone();
     let mut attempt = 1;
     loop {
         let remaining = call.remaining(config.deadline);
@@ -39,35 +37,22 @@ pub(super) async fn send(
             None
         };
         call.note_attempt(attempt);
-        let span = tracing::info_span!(
-            "imprint.request",
-            operation = meta.id,
-            method = %method,
-            path = meta.path,
-            attempt,
-            status = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let result = http.execute(request).instrument(span.clone()).await;
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        let attempt_span = telemetry::Attempt::start(meta, &mut request, attempt);
+        let result = http
+            .execute(request)
+            .instrument(attempt_span.span().clone())
+            .await;
+        attempt_span.finish(&result);
         let wait = match &result {
             Ok(response) => {
-                span.record("status", response.status().as_u16());
                 call.note_status(response.status());
                 retryable_status(response.status())
                     .then(|| config.retry.wait_for_status(attempt, response.headers()))
             }
             Err(error) => {
-                span.in_scope(|| {
-                    tracing::debug!(
-                        timeout = error.is_timeout(),
-                        connect = error.is_connect(),
-                        "request failed"
-                    )
-                });
                 if error.is_timeout() && cut_by_deadline {
                     call.stop(RetryStop::Deadline);
+                    telemetry::exhausted(meta, attempt, "timeout".into(), RetryStop::Deadline);
                     return result;
                 }
                 retryable_transport(error).then(|| Ok(config.retry.backoff(attempt)))
@@ -77,15 +62,25 @@ pub(super) async fn send(
             (None, _) => None,
             (Some(Err(stop)), _) => {
                 call.stop(stop);
+                telemetry::exhausted(meta, attempt, telemetry::retry_reason(&result), stop);
                 None
             }
-            (Some(Ok(_)), None) if limit == 1 => None,
+            (Some(Ok(_)), None) if limit == 1 => {
+                if meta.safety() == Safety::Unsafe {
+                    telemetry::unsafe_not_retried(meta, telemetry::retry_reason(&result));
+                }
+                None
+            }
             (Some(Ok(_)), None) => {
                 call.stop(RetryStop::MaxAttempts);
+                let reason = telemetry::retry_reason(&result);
+                telemetry::exhausted(meta, attempt, reason, RetryStop::MaxAttempts);
                 None
             }
             (Some(Ok(wait)), Some(_)) if wait >= call.remaining(config.deadline) => {
                 call.stop(RetryStop::Deadline);
+                let reason = telemetry::retry_reason(&result);
+                telemetry::exhausted(meta, attempt, reason, RetryStop::Deadline);
                 None
             }
             (Some(Ok(wait)), Some(next)) => Some((wait, next)),
@@ -93,7 +88,7 @@ pub(super) async fn send(
         let Some((wait, next)) = next else {
             return result.map(|response| body_limit::limit(response, config.max_response_body));
         };
-        span.in_scope(|| tracing::info!(wait_ms = wait.as_millis() as u64, "retrying"));
+        telemetry::retrying(meta, attempt, telemetry::retry_reason(&result), wait);
         drop(result);
         tokio::time::sleep(wait).await;
         request = next;
