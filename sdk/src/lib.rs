@@ -46,6 +46,13 @@
 //!   examples and benchmarks.
 //! - `httpmock`: `httpmock::MockServerExt`, typed [httpmock](https://docs.rs/httpmock)
 //!   mocks generated for every operation.
+//! - `metrics`: request, call, retry and pagination metrics through the
+//!   [`metrics`](https://docs.rs/metrics) facade (see [`telemetry`]).
+//! - `otel`: a W3C `traceparent` on requests sent inside an OpenTelemetry trace
+//!   of [`tracing-opentelemetry`](https://docs.rs/tracing-opentelemetry) (see [`telemetry`]).
+//!
+//! Spans and events (always on, through [`tracing`](https://docs.rs/tracing))
+//! are listed in [`telemetry`].
 #![warn(missing_docs)]
 
 // The facade's layers, lowest first: a module uses only the ones above it
