@@ -462,3 +462,35 @@ async fn without_an_opentelemetry_context_no_trace_header_is_sent() {
     assert!(!seen[0].headers.contains_key("traceparent"));
     assert!(!seen[0].headers.contains_key("tracestate"));
 }
+
+#[tokio::test]
+async fn read_ahead_pages_keep_their_attempts_under_their_call() {
+    let logs = capture();
+    let server = Scripted::start(|seen, _| {
+        if seen.target.contains("starting_after") {
+            Answer::json(200, json!({ "data": [{ "id": "C" }], "has_more": false }))
+        } else {
+            Answer::json(
+                200,
+                json!({ "data": [{ "id": "A" }, { "id": "B" }], "has_more": true }),
+            )
+        }
+    })
+    .await;
+    let client = server.builder().build().unwrap();
+    let items: Vec<_> = client
+        .search_customers()
+        .paginate()
+        .read_ahead(true)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 3);
+    let records = logs.records();
+    let calls = calls(&records);
+    assert_eq!(calls.len(), 2, "one call span per page");
+    for call in calls {
+        assert_eq!(attempts_of(&records, call).len(), 1, "{records:#?}");
+    }
+}
