@@ -5,7 +5,12 @@
 //! cargo bench -p imprint-tests --bench sdk                 # 1-3, a few minutes
 //! cargo bench -p imprint-tests --bench sdk -- --codegen    # adds 4 (builds in a scratch target dir)
 //! cargo bench -p imprint-tests --bench sdk -- --only pagination   # one section
+//! cargo bench -p imprint-tests --bench sdk -- --only overhead --telemetry
 //! ```
+//!
+//! `--telemetry` runs with a tracing subscriber at INFO (formatting to a sink)
+//! and a metrics recorder installed, so the SDK's spans and metrics are
+//! recorded; without it neither is installed.
 //!
 //! 1. Per-request overhead: `searchCustomersPost` through the SDK vs a
 //!    hand-written reqwest + serde_json POST of the same body, same server,
@@ -23,6 +28,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
+use tracing_subscriber::Layer;
 use imprint::mock::FakeImprint;
 use imprint::prelude::*;
 use imprint::types::{CustomerListResponse, SearchCustomersPostBody};
@@ -212,6 +218,11 @@ fn overhead(runs: usize) -> Vec<String> {
             "met"
         } else {
             "missed"
+        };
+        let label = if TELEMETRY.load(std::sync::atomic::Ordering::Relaxed) {
+            format!("{label}, tracing at INFO + metrics recorded")
+        } else {
+            label.to_string()
         };
         rows.push(format!(
             "| 1. overhead, 10,000 × searchCustomersPost, {label} | SDK {:.0} req/s ({:.0}–{:.0}) vs raw reqwest {:.0} req/s ({:.0}–{:.0}) | **{:.3}×** ({:.3}–{:.3}) | ≥ 0.97×: {met} |",
@@ -505,6 +516,28 @@ fn codegen(runs: usize) -> Vec<String> {
     ]
 }
 
+/// Whether `--telemetry` installed a subscriber and a recorder.
+static TELEMETRY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A subscriber at INFO that formats what it receives into a sink, and a
+/// recorder that keeps every metric: the SDK's spans and metrics cost what they
+/// cost in an application that records them.
+fn install_telemetry() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::sink)
+                .with_filter(tracing_subscriber::filter::LevelFilter::INFO),
+        )
+        .init();
+    metrics_util::debugging::DebuggingRecorder::new()
+        .install()
+        .unwrap();
+    TELEMETRY.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// One benchmark section: runs it `runs` times, returns table rows.
 type Section = fn(usize) -> Vec<String>;
 
@@ -513,6 +546,9 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "--memory") {
         memory_child(args[i + 1].parse().unwrap());
         return;
+    }
+    if args.iter().any(|a| a == "--telemetry") {
+        install_telemetry();
     }
     let runs = 7;
     let all: [(&str, Section); 4] = [
