@@ -59,7 +59,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .body_map(|body| body.partner_customer_id("PARTNER_00005".to_string()))
         .call()
         .await?;
-    let missing = client.get_customer().customer_id("no-such-customer").call().await;
+    let missing = client
+        .get_customer()
+        .customer_id("no-such-customer")
+        .call()
+        .await;
     let customers: Vec<_> = client
         .search_customers()
         .paginate()
@@ -83,7 +87,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .into_vec()
         .into_iter()
         .map(|(key, unit, _, value)| {
-            let labels: Vec<String> = key.key().labels().map(|l| format!("{}={}", l.key(), l.value())).collect();
+            let labels: Vec<String> = key
+                .key()
+                .labels()
+                .map(|l| format!("{}={}", l.key(), l.value()))
+                .collect();
             let unit = unit
                 .map(|u| u.as_canonical_label())
                 .filter(|label| !label.is_empty())
@@ -98,7 +106,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     values.iter().map(|v| v.into_inner()).sum::<f64>() * 1000.0
                 ),
             };
-            format!("{}{{{}}}{unit} = {value}", key.key().name(), labels.join(", "))
+            format!(
+                "{}{{{}}}{unit} = {value}",
+                key.key().name(),
+                labels.join(", ")
+            )
         })
         .collect();
     lines.sort();
@@ -172,8 +184,15 @@ where
     ) {
         let mut fields = Fields(format!("{} ·", attrs.metadata().name()));
         attrs.record(&mut fields);
-        let parent = ctx.span(id).and_then(|s| s.parent()).map(|p| p.id().into_u64());
-        self.push(Node { id: Some(id.into_u64()), parent, text: fields.0 });
+        let parent = ctx
+            .span(id)
+            .and_then(|s| s.parent())
+            .map(|p| p.id().into_u64());
+        self.push(Node {
+            id: Some(id.into_u64()),
+            parent,
+            text: fields.0,
+        });
     }
 
     fn on_record(
@@ -191,6 +210,10 @@ where
         let mut fields = Fields(format!("event {} ·", event.metadata().level()));
         event.record(&mut fields);
         let parent = ctx.event_span(event).map(|s| s.id().into_u64());
-        self.push(Node { id: None, parent, text: fields.0 });
+        self.push(Node {
+            id: None,
+            parent,
+            text: fields.0,
+        });
     }
 }

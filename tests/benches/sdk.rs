@@ -28,10 +28,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
-use tracing_subscriber::Layer;
 use imprint::mock::FakeImprint;
 use imprint::prelude::*;
 use imprint::types::{CustomerListResponse, SearchCustomersPostBody};
+use tracing_subscriber::Layer;
 
 const SEED: u64 = 7;
 

@@ -134,11 +134,7 @@ async fn a_retried_call_is_one_call_span_over_one_client_span_per_attempt() {
         assert_eq!(done[0].field(name), Some(value), "{name}");
     }
     assert!(done[0].field("elapsed_ms").is_some());
-    assert_eq!(
-        server.seen().len(),
-        3,
-        "the server saw the three attempts"
-    );
+    assert_eq!(server.seen().len(), 3, "the server saw the three attempts");
 }
 
 #[tokio::test]
@@ -267,7 +263,10 @@ async fn metrics_count_calls_attempts_retries_and_pages_with_units_and_labels() 
     let server = Scripted::start(|seen, index| match (seen.method.as_str(), index) {
         (_, 1) | ("POST", 4) => Answer::json(503, json!({})),
         ("POST", 0 | 2) => Answer::json(200, customer_page()),
-        ("GET", 3) => Answer::json(404, json!({ "error": { "type": "CUSTOMER_NOT_FOUND_ERROR" } })),
+        ("GET", 3) => Answer::json(
+            404,
+            json!({ "error": { "type": "CUSTOMER_NOT_FOUND_ERROR" } }),
+        ),
         ("GET", 5) => Answer::json(
             200,
             json!({ "data": [{ "id": "A" }, { "id": "B" }], "has_more": true, "total": 3 }),
@@ -285,7 +284,12 @@ async fn metrics_count_calls_attempts_retries_and_pages_with_units_and_labels() 
     assert!(missing.unwrap_err().is_not_found());
     let unsafe_failure = client.create_session().body_map(|b| b).call().await;
     assert_eq!(unsafe_failure.unwrap_err().attempts(), Some(1));
-    let items: Vec<_> = client.search_customers().stream().try_collect().await.unwrap();
+    let items: Vec<_> = client
+        .search_customers()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(items.len(), 3);
     assert_eq!(server.seen().len(), 7);
 
@@ -442,9 +446,15 @@ async fn requests_in_an_opentelemetry_trace_carry_its_traceparent() {
         assert_eq!(parts[3], "01", "sampled");
         parents.push(parts[2].to_string());
     }
-    assert_ne!(parents[0], parents[1], "each attempt is its own parent span");
+    assert_ne!(
+        parents[0], parents[1],
+        "each attempt is its own parent span"
+    );
     let root_span_id = root.context().span().span_context().span_id().to_string();
-    assert!(!parents.contains(&root_span_id), "the parent is the attempt, not the root");
+    assert!(
+        !parents.contains(&root_span_id),
+        "the parent is the attempt, not the root"
+    );
 }
 
 #[tokio::test]

@@ -55,8 +55,8 @@
 //! Recorded through the [`metrics`](https://docs.rs/metrics) 0.24 facade:
 //! without a recorder installed, each one is a no-op. Install one (an
 //! OpenTelemetry, Prometheus or StatsD exporter) and call
-//! [`describe_metrics`] so it learns the units and descriptions (the SDK also
-//! does so once, on its first call).
+//! `imprint::telemetry::describe_metrics()` so it learns the units and
+//! descriptions (the SDK also does so once, on its first call).
 //!
 //! | name | kind, unit | labels | one per |
 //! |---|---|---|---|
