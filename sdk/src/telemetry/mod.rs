@@ -48,7 +48,16 @@
 //! | [`HTTP_TARGET`] | DEBUG | `request failed` | `timeout`, `connect` | an attempt ended without a response, on the attempt span |
 //!
 //! So `RUST_LOG=imprint=debug` prints one line per call (and one per failed
-//! attempt), `RUST_LOG=imprint=info` only retries and warnings.
+//! attempt), `RUST_LOG=imprint=info` only retries and warnings:
+//!
+//! ```
+//! tracing_subscriber::fmt()
+//!     .with_env_filter("imprint=debug")
+//!     .init();
+//! ```
+//!
+//! A request sent with progenitor's raw `.send()` has attempt spans and retry
+//! events but no call span, no `call completed` event and no call metrics.
 //!
 //! # Metrics (feature `metrics`)
 //!
