@@ -15,6 +15,10 @@ const TRACESTATE: HeaderName = HeaderName::from_static("tracestate");
 /// Adds `traceparent` (and `tracestate`, when not empty) for `span`, when it
 /// has a valid OpenTelemetry span context; otherwise leaves `headers` alone.
 pub(super) fn inject(span: &tracing::Span, headers: &mut HeaderMap) {
+    // No subscriber wants the span: it cannot have a context, and looking costs.
+    if span.is_disabled() {
+        return;
+    }
     let context = span.context();
     let otel_span = context.span();
     let span_context = otel_span.span_context();
