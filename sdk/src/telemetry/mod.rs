@@ -123,7 +123,7 @@ impl CallSpan {
     /// Opens the span of a call of `meta`.
     pub(crate) fn start(meta: &'static OperationMeta) -> CallSpan {
         let span = tracing::info_span!(
-            target: "imprint::call",
+            target: CALL_TARGET,
             "imprint.call",
             otel.name = meta.id,
             otel.kind = "internal",
@@ -163,7 +163,7 @@ impl CallSpan {
         }
         span.in_scope(|| {
             tracing::debug!(
-                target: "imprint::call",
+                target: CALL_TARGET,
                 operation = self.meta.id,
                 status = status.map(|s| s.as_u16()),
                 attempts,
@@ -198,7 +198,7 @@ impl Attempt {
     ) -> Attempt {
         let url = request.url();
         let span = tracing::info_span!(
-            target: "imprint::http",
+            target: HTTP_TARGET,
             "imprint.request",
             otel.name = format_args!("{} {}", meta.method, meta.path),
             otel.kind = "client",
@@ -243,7 +243,7 @@ impl Attempt {
             Err(error) => {
                 span.in_scope(|| {
                     tracing::debug!(
-                        target: "imprint::http",
+                        target: HTTP_TARGET,
                         timeout = error.is_timeout(),
                         connect = error.is_connect(),
                         "request failed"
@@ -283,7 +283,7 @@ pub(crate) fn retrying(
     wait: Duration,
 ) {
     tracing::info!(
-        target: "imprint::call",
+        target: CALL_TARGET,
         operation = meta.id,
         attempt,
         reason = reason.as_ref(),
@@ -302,7 +302,7 @@ pub(crate) fn exhausted(
     stop: RetryStop,
 ) {
     tracing::warn!(
-        target: "imprint::call",
+        target: CALL_TARGET,
         operation = meta.id,
         attempts,
         reason = reason.as_ref(),
@@ -315,7 +315,7 @@ pub(crate) fn exhausted(
 /// retried: whether it took effect is unknown.
 pub(crate) fn unsafe_not_retried(meta: &'static OperationMeta, reason: Cow<'static, str>) {
     tracing::warn!(
-        target: "imprint::call",
+        target: CALL_TARGET,
         operation = meta.id,
         reason = reason.as_ref(),
         "not retried: the operation is not safe to repeat"
