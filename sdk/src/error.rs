@@ -438,8 +438,8 @@ impl ApiError {
         self.error_type.as_deref()
     }
 
-    /// The API's message, as sent (it may quote your input; [`Display`](fmt::Display)
-    /// masks it, this does not).
+    /// The API's message, raw as sent: it may quote your input back, so do not
+    /// log it ([`Display`](fmt::Display) masks it, this does not).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
@@ -460,6 +460,10 @@ impl ApiError {
     }
 
     /// The raw body, as received (at most [`MAX_ERROR_BODY`] bytes).
+    ///
+    /// Raw: nothing is masked. It may quote your input back (SSNs, emails,
+    /// names); do not log it. [`Display`](fmt::Display) and `Debug` of the
+    /// error mask what they show.
     pub fn body(&self) -> &[u8] {
         &self.body
     }
@@ -477,7 +481,7 @@ impl fmt::Display for ApiError {
             write!(f, " {kind}")?;
         }
         match &self.message {
-            Some(message) => write!(f, ": {}", redact::mask_digits(message))?,
+            Some(message) => write!(f, ": {}", redact::mask_text(message))?,
             None => write!(f, ": {}", redact::snippet(&self.body))?,
         }
         if let Some(param) = &self.param {
@@ -497,14 +501,14 @@ impl fmt::Debug for ApiError {
             .field("operation", &self.operation)
             .field("attempts", &self.attempts)
             .field("error_type", &self.error_type)
-            .field("message", &self.message.as_deref().map(redact::mask_digits))
+            .field("message", &self.message.as_deref().map(redact::mask_text))
             .field("param", &self.param)
             .field(
                 "details",
                 &self
                     .details
                     .iter()
-                    .map(|d| redact::mask_digits(d))
+                    .map(|d| redact::mask_text(d))
                     .collect::<Vec<_>>(),
             )
             .field("retry_after", &self.retry_after)

@@ -34,10 +34,10 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
             open_enums::VARIANT
         )
     })?;
-    let mut redacted_debug = redacted_debug::redact(types);
+    let mut redacted_debug = redacted_debug::redact(types, Some("for_each_redacted_type"));
     if let Some(builders) = module_mut(types, "builder") {
         redacted_debug.extend(
-            redacted_debug::redact(builders)
+            redacted_debug::redact(builders, None)
                 .into_iter()
                 .map(|name| format!("builder::{name}")),
         );
@@ -68,6 +68,29 @@ impl fmt::Display for Refined {
         }
         Ok(())
     }
+}
+
+/// A test-only macro `name` that invokes its argument once per entry of
+/// `calls` (each written `$m!(…);`), so the SDK's tests enumerate what a
+/// refinement changed from the generated code itself, not from a hand list.
+pub(crate) fn test_listing(
+    name: &str,
+    what: &str,
+    calls: &[proc_macro2::TokenStream],
+) -> Vec<syn::Item> {
+    let name = quote::format_ident!("{name}");
+    let doc = format!("Invokes `$m!` for {what} (tests only).");
+    vec![
+        syn::parse_quote! {
+            #[doc = #doc]
+            #[cfg(test)]
+            macro_rules! #name { ($m:ident) => { #(#calls)* }; }
+        },
+        syn::parse_quote! {
+            #[cfg(test)]
+            pub(crate) use #name;
+        },
+    ]
 }
 
 /// The items of the inline module `name` among `items`.
