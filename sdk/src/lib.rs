@@ -59,6 +59,8 @@ mod validation;
 
 mod unknown_value;
 
+mod optional;
+
 mod path_segment;
 
 mod sensitive;
@@ -123,6 +125,7 @@ pub use error::{ApiError, ConfigError, DecodeError, Error, MAX_ERROR_BODY, Resul
 pub use generated::{Client, builder, component_schemas, types};
 pub use meta::{OperationMeta, PageParams, Safety};
 pub use operation::Operation;
+pub use optional::IntoOptional;
 pub use pagination::{Paginated, Paginator};
 pub use path_segment::PathSegment;
 pub use progenitor_client::ResponseValue;

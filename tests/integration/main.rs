@@ -7,6 +7,7 @@ mod fake_server;
 mod fake_support;
 mod fake_world;
 mod fidelity;
+mod generated_types;
 mod hardening;
 mod layers;
 mod pagination;

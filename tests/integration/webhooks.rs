@@ -173,7 +173,7 @@ fn a_verified_non_json_body_is_its_own_error() {
 
 /// An example value for `schema`, built from the spec's own `example`s; a
 /// required property the spec gives no example for gets a placeholder of its type.
-fn example(spec: &Value, schema: &Value) -> Option<Value> {
+pub(crate) fn example(spec: &Value, schema: &Value) -> Option<Value> {
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
         return example(spec, spec.pointer(&target[1..])?);
     }

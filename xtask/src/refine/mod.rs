@@ -7,6 +7,7 @@
 //! struct with a classified field), never on today's type names.
 
 pub mod open_enums;
+pub mod optional_setters;
 pub mod redacted_debug;
 
 use std::fmt;
@@ -20,6 +21,8 @@ pub struct Refined {
     pub open_enums: Vec<String>,
     /// Types whose `Debug` prints classified fields redacted.
     pub redacted_debug: Vec<String>,
+    /// Body-builder setters of optional text that now take `&str`.
+    pub optional_setters: Vec<String>,
 }
 
 /// Runs every refinement over `file`; the error names an enum whose listed
@@ -35,16 +38,20 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
         )
     })?;
     let mut redacted_debug = redacted_debug::redact(types, Some("for_each_redacted_type"));
+    let plain: Vec<syn::Item> = types.clone();
+    let mut optional_setters = Vec::new();
     if let Some(builders) = module_mut(types, "builder") {
         redacted_debug.extend(
             redacted_debug::redact(builders, None)
                 .into_iter()
                 .map(|name| format!("builder::{name}")),
         );
+        optional_setters = optional_setters::rebound(&plain, builders);
     }
     Ok(Refined {
         open_enums,
         redacted_debug,
+        optional_setters,
     })
 }
 
@@ -56,6 +63,7 @@ impl fmt::Display for Refined {
                 "types printing classified fields redacted in Debug",
                 &self.redacted_debug,
             ),
+            ("optional text setters taking &str", &self.optional_setters),
         ] {
             let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
             let more = names.len().saturating_sub(shown.len());
