@@ -123,15 +123,7 @@ fn every_webhook_kind_with_unlisted_values_and_unknown_fields_verifies_and_decod
     let spec = spec();
     let webhook = Webhook::new("whsec_generated_types");
     let mut replaced = 0;
-    for (schema, object) in [
-        ("ApplicationWebhookPayload", "APPLICATION"),
-        ("TransactionWebhookPayload", "TRANSACTION"),
-        ("PaymentMethodWebhookPayload", "PAYMENT_METHOD"),
-        ("CustomerLinkWebhookPayload", "CUSTOMER_LINK"),
-        ("RewardWebhookPayload", "REWARD"),
-        ("StreakWebhookPayload", "STREAK"),
-        ("AccountStatusWebhookPayload", "ACCOUNT_STATUS"),
-    ] {
+    for (schema, object) in crate::webhooks::PAYLOAD_KINDS {
         let component = &spec["components"]["schemas"][schema];
         let mut payload = crate::webhooks::example(spec, component).unwrap();
         with_unlisted_values(spec, component, &mut payload);
