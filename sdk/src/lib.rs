@@ -114,6 +114,7 @@ pub mod mock;
 pub mod httpmock;
 
 pub use auth::{ApiKey, AuthScheme};
+pub use call::CallOptions;
 pub use client::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BODY,
     DEFAULT_TIMEOUT, Environment,
@@ -122,10 +123,13 @@ pub use config::{Config, MERCHANT_KEY_HEADER, USER_AGENT};
 pub use error::{ApiError, ConfigError, DecodeError, Error, MAX_ERROR_BODY, Result};
 pub use generated::{Client, builder, component_schemas, types};
 pub use meta::{OperationMeta, PageParams, Safety};
-pub use operation::Operation;
+pub use operation::{Operation, WithOptions};
 pub use pagination::{Paginated, Paginator};
 pub use path_segment::PathSegment;
 pub use progenitor_client::ResponseValue;
+/// HTTP status codes, as [`Error::status`] and [`ApiError::status`] return them
+/// (`http::StatusCode`, re-exported so matching needs no other crate).
+pub use reqwest::StatusCode;
 pub use retry_policy::{RetryPolicy, RetryStop};
 pub use sensitive::{REDACTED, Sensitive, Ssn};
 pub use unknown_value::UnknownValue;
