@@ -120,7 +120,10 @@ pub use client::{
     DEFAULT_TIMEOUT, Environment,
 };
 pub use config::{Config, MERCHANT_KEY_HEADER, USER_AGENT};
-pub use error::{ApiError, ConfigError, DecodeError, Error, MAX_ERROR_BODY, Result};
+pub use error::{
+    ApiError, ConfigError, DecodeError, Error, ErrorType, MAX_ERROR_BODY, REQUEST_ID_HEADERS,
+    Result,
+};
 pub use generated::{Client, builder, component_schemas, types};
 pub use meta::{OperationMeta, PageParams, Safety};
 pub use operation::{Operation, WithOptions};
