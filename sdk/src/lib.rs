@@ -39,6 +39,20 @@
 //! Operations are methods on [`Client`] returning generated [`builder`]s; bring
 //! [`prelude`] into scope for `.call()` and `.stream()`. `.send()`, progenitor's
 //! own method, is the raw layer underneath and returns `progenitor_client::Error`.
+//! Make clients with [`Client::builder`] or [`Client::from_env`]: the generated
+//! `Client::new` skips the builder's checks and is not meant to be called.
+//!
+//! One call's timeout, deadline, retry policy and extra headers are set with
+//! [`Operation::with_options`] and [`CallOptions`]. Calls and streams are `Send`;
+//! [`pagination::OwnedStream`] owns its client, to return a stream from a function.
+//!
+//! # Tracing
+//!
+//! Events and spans use the target `imprint`: one span per attempt (operation,
+//! method, path template, attempt, status, elapsed), filled when the response
+//! arrives, so a subscriber shows each request on span close, e.g.
+//! `tracing_subscriber::fmt().with_env_filter("imprint=info").with_span_events(FmtSpan::CLOSE)`.
+//! Bodies, URL values and secrets are never recorded.
 //!
 //! # Features
 //!
@@ -47,6 +61,7 @@
 //! - `httpmock`: `httpmock::MockServerExt`, typed [httpmock](https://docs.rs/httpmock)
 //!   mocks generated for every operation.
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The facade's layers, lowest first: a module uses only the ones above it
 // (ARCHITECTURE.md draws it, `tests/integration/layers.rs` keeps it so). Blank
@@ -102,12 +117,14 @@ mod types_ext;
 pub mod webhook;
 
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 
 /// Typed [`httpmock`](::httpmock) mocks, generated: `MockServerExt` adds one
 /// method per operation to `httpmock::MockServer`, whose `when` takes the
 /// operation's typed parameters and whose `then` its typed response.
 #[cfg(feature = "httpmock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
 #[path = "generated_httpmock.rs"]
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all)]
