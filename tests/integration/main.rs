@@ -11,6 +11,7 @@ mod fidelity;
 mod hardening;
 mod layers;
 mod pagination;
+mod partner_service;
 mod redaction;
 mod retries;
 mod send_streams;
