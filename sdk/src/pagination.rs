@@ -374,7 +374,7 @@ impl<'a, B: Paginated + 'a> Stream for Items<'a, B> {
 }
 
 /// A stream that owns its client: it can be returned from a function that
-/// takes a [`Client`](crate::Client) by value, stored, and moved across tasks
+/// takes a [`Client`] by value, stored, and moved across tasks
 /// (`Send + 'static`).
 ///
 /// `make` builds the stream from a reference to the client the stream keeps;
