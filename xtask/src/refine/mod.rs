@@ -6,6 +6,7 @@
 //! it like the normalizer's rewrites. They key on shapes (an enum of strings, a
 //! struct with a classified field), never on today's type names.
 
+pub mod client_docs;
 pub mod open_enums;
 pub mod redacted_debug;
 
@@ -20,13 +21,19 @@ pub struct Refined {
     pub open_enums: Vec<String>,
     /// Types whose `Debug` prints classified fields redacted.
     pub redacted_debug: Vec<String>,
+    /// `Client` methods whose docs show `.call()`/`.stream()`.
+    pub client_docs: Vec<String>,
 }
 
 /// Runs every refinement over `file`; the error names an enum whose listed
 /// values already use the catch-all variant's name.
 pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
+    let client_docs = client_docs::rewrite(&mut file.items);
     let Some(types) = module_mut(&mut file.items, "types") else {
-        return Ok(Refined::default());
+        return Ok(Refined {
+            client_docs,
+            ..Refined::default()
+        });
     };
     let open_enums = open_enums::open(types).map_err(|name| {
         format!(
@@ -45,6 +52,7 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
     Ok(Refined {
         open_enums,
         redacted_debug,
+        client_docs,
     })
 }
 
@@ -56,6 +64,7 @@ impl fmt::Display for Refined {
                 "types printing classified fields redacted in Debug",
                 &self.redacted_debug,
             ),
+            ("operations documented with .call()", &self.client_docs),
         ] {
             let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
             let more = names.len().saturating_sub(shown.len());
