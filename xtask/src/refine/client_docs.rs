@@ -81,7 +81,7 @@ pub fn rewrite(items: &mut [syn::Item]) -> Vec<String> {
 
 /// Gives each setter of a `types::builder` builder the doc of the field it
 /// sets (the spec's property description), where that field has one.
-fn document_type_builders(types: &mut Vec<syn::Item>) {
+fn document_type_builders(types: &mut [syn::Item]) {
     let mut field_docs: BTreeMap<(String, String), String> = BTreeMap::new();
     for item in types.iter() {
         let syn::Item::Struct(item) = item else {
