@@ -23,9 +23,10 @@
 //!
 //! // One call: `.call()` returns the decoded body or an `imprint::Error`.
 //! let ssn = Ssn::new("912-34-5678")?; // validated; Debug prints [redacted]
+//! let date_of_birth = DateOfBirth::new(1990, 1, 31)?; // a real day, 1900 or later
 //! let page = client
 //!     .search_customers_post()
-//!     .body_map(|body| body.ssn(ssn).date_of_birth(DateOfBirth::new(1990, 1, 31).unwrap()))
+//!     .body_map(|body| body.ssn(ssn).date_of_birth(date_of_birth))
 //!     .call()
 //!     .await?;
 //! println!("{} match(es)", page.data.len());
