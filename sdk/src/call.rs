@@ -363,6 +363,19 @@ mod tests {
     }
 
     #[test]
+    fn extra_header_values_are_marked_sensitive_and_added_over_same_names() {
+        let options = CallOptions::new().header("x-partner-token", "tok_1");
+        assert!(options.headers["x-partner-token"].is_sensitive());
+        let context = CallContext::with_options(meta(), false, options);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-partner-token", HeaderValue::from_static("old"));
+        context.add_headers(&mut headers);
+        assert_eq!(headers.get_all("x-partner-token").iter().count(), 1);
+        assert_eq!(headers["x-partner-token"], "tok_1");
+        assert!(headers["x-partner-token"].is_sensitive());
+    }
+
+    #[test]
     fn remaining_time_counts_down_from_the_start() {
         let context = CallContext::new(meta(), false);
         assert!(context.remaining(Duration::from_secs(60)) > Duration::from_secs(59));

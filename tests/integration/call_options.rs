@@ -232,3 +232,102 @@ async fn options_given_to_a_stream_go_with_every_page_and_merge_later_first() {
     first.assert_calls_async(1).await;
     second.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn a_merchant_key_header_replaces_the_clients_for_one_call() {
+    let server = MockServer::start_async().await;
+    let other = server
+        .mock_async(|when, then| {
+            when.path("/v2/customers/C1")
+                .header("x-imprint-merchant-key", "M2");
+            then.status(200).json_body(customer());
+        })
+        .await;
+    let own = server
+        .mock_async(|when, then| {
+            when.path("/v2/customers/C1")
+                .header("x-imprint-merchant-key", "M1");
+            then.status(200).json_body(customer());
+        })
+        .await;
+    let client = crate::support::builder(&server)
+        .merchant_key("M1")
+        .build()
+        .unwrap();
+    client
+        .get_customer()
+        .customer_id("C1")
+        .with_options(CallOptions::new().header(imprint::MERCHANT_KEY_HEADER, "M2"))
+        .call()
+        .await
+        .unwrap();
+    client
+        .get_customer()
+        .customer_id("C1")
+        .call()
+        .await
+        .unwrap();
+    other.assert_calls_async(1).await;
+    own.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn read_ahead_pages_carry_the_options_too() {
+    let server = MockServer::start_async().await;
+    let first = server
+        .mock_async(|when, then| {
+            when.path("/v2/customers")
+                .query_param_missing("starting_after")
+                .header("x-trace", "t");
+            then.status(200).json_body(serde_json::json!({
+                "data": [{ "id": "A" }], "has_more": true, "total": 2
+            }));
+        })
+        .await;
+    let second = server
+        .mock_async(|when, then| {
+            when.path("/v2/customers")
+                .query_param("starting_after", "A")
+                .header("x-trace", "t");
+            then.status(200).json_body(customer_page());
+        })
+        .await;
+    let pages: Vec<_> = futures::TryStreamExt::try_collect(
+        client(&server)
+            .search_customers()
+            .with_options(CallOptions::new().header("x-trace", "t"))
+            .paginate()
+            .read_ahead(true)
+            .pages(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(pages.len(), 2);
+    first.assert_calls_async(1).await;
+    second.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn header_values_stay_out_of_trace_output_and_errors() {
+    let logs = crate::support::capture();
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/customers/C1")
+                .header("x-partner-token", "tok_secret_9");
+            then.status(500);
+        })
+        .await;
+    let error = client(&server)
+        .get_customer()
+        .customer_id("C1")
+        .with_options(CallOptions::new().header("x-partner-token", "tok_secret_9"))
+        .call()
+        .await
+        .unwrap_err();
+    assert_eq!(error.attempts(), Some(3));
+    let text = logs.text();
+    assert!(text.contains("imprint.request"), "nothing was captured");
+    assert!(!text.contains("tok_secret_9"), "{text}");
+    assert!(!format!("{error:?} {error}").contains("tok_secret_9"));
+}
