@@ -107,3 +107,37 @@ async fn merchant_key_is_sent_only_when_set() {
 fn customer(id: &str) -> imprint::types::Customer {
     serde_json::from_value(serde_json::json!({ "id": id })).unwrap()
 }
+
+#[tokio::test]
+async fn a_key_id_and_secret_and_a_key_with_a_trailing_newline_go_as_documented() {
+    let server = MockServer::start_async().await;
+    let pair = server
+        .mock_async(|when, then| {
+            // base64("key_id:key_secret")
+            when.header("authorization", "Basic a2V5X2lkOmtleV9zZWNyZXQ=");
+            then.status(200)
+                .json_body(serde_json::json!({ "id": "C1" }));
+        })
+        .await;
+    let trimmed = server
+        .mock_async(|when, then| {
+            when.header("authorization", BASIC);
+            then.status(200)
+                .json_body(serde_json::json!({ "id": "C1" }));
+        })
+        .await;
+    for key in [
+        imprint::ApiKey::id_and_secret("key_id", "key_secret"),
+        imprint::ApiKey::new(format!("{KEY}\n")),
+    ] {
+        let client = builder(&server).api_key(key).build().unwrap();
+        client
+            .get_customer()
+            .customer_id("C1")
+            .call()
+            .await
+            .unwrap();
+    }
+    pair.assert_calls_async(1).await;
+    trimmed.assert_calls_async(1).await;
+}

@@ -1,6 +1,7 @@
 //! Integration tests: the SDK against real HTTP exchanges on localhost.
 
 mod auth;
+mod call_options;
 mod errors;
 mod fake_contract;
 mod fake_server;
@@ -11,8 +12,10 @@ mod generated_types;
 mod hardening;
 mod layers;
 mod pagination;
+mod partner_service;
 mod redaction;
 mod retries;
+mod send_streams;
 mod support;
 mod typed_mocks;
 mod validation;

@@ -1,6 +1,5 @@
 //! Pagination streams: request counts, cursors, guard rails, cancellation.
 
-use std::num::NonZeroU32;
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
@@ -24,7 +23,7 @@ fn ids(customers: &[imprint::types::Customer]) -> Vec<&str> {
     customers.iter().map(|c| c.id.as_str()).collect()
 }
 
-const TWO: NonZeroU32 = NonZeroU32::new(2).unwrap();
+const TWO: u32 = 2;
 
 #[tokio::test]
 async fn post_search_sends_the_cursor_in_the_body_three_pages_three_requests() {
@@ -544,7 +543,7 @@ fn every_paginated_operation_of_the_spec_has_a_stream() {
         .collect();
     assert_eq!(streamed, spec);
     // And each of them implements `Paginated` (this does not compile otherwise).
-    fn paginated<'a, B: Paginated<'a>>(_: B) {}
+    fn paginated<B: Paginated>(_: B) {}
     let client = imprint::Client::builder().api_key("k").build().unwrap();
     paginated(client.search_customers());
     paginated(client.search_customers_post());
@@ -554,4 +553,31 @@ fn every_paginated_operation_of_the_spec_has_a_stream() {
     paginated(client.get_transactions());
     paginated(client.get_rewards());
     paginated(client.list_order_events());
+}
+
+#[tokio::test]
+async fn a_page_size_the_api_cannot_take_is_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(crate::support::customer_page());
+        })
+        .await;
+    for size in [0, u32::MAX] {
+        let items: Vec<_> = client(&server)
+            .search_customers()
+            .paginate()
+            .page_size(size)
+            .items()
+            .collect()
+            .await;
+        assert_eq!(items.len(), 1);
+        let Err(Error::Validation { operation, source }) = &items[0] else {
+            panic!("expected a validation error, got {:?}", items[0])
+        };
+        assert_eq!(*operation, Some("searchCustomers"));
+        assert_eq!(source.field(), "page_size");
+    }
+    any.assert_calls_async(0).await;
 }

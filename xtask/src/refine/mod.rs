@@ -6,6 +6,7 @@
 //! it like the normalizer's rewrites. They key on shapes (an enum of strings, a
 //! struct with a classified field), never on today's type names.
 
+pub mod client_docs;
 pub mod open_enums;
 pub mod optional_setters;
 pub mod redacted_debug;
@@ -23,13 +24,19 @@ pub struct Refined {
     pub redacted_debug: Vec<String>,
     /// Body-builder setters of optional text that now take `&str`.
     pub optional_setters: Vec<String>,
+    /// `Client` methods whose docs show `.call()`/`.stream()`.
+    pub client_docs: Vec<String>,
 }
 
 /// Runs every refinement over `file`; the error names an enum whose listed
 /// values already use the catch-all variant's name.
 pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
+    let client_docs = client_docs::rewrite(&mut file.items);
     let Some(types) = module_mut(&mut file.items, "types") else {
-        return Ok(Refined::default());
+        return Ok(Refined {
+            client_docs,
+            ..Refined::default()
+        });
     };
     let open_enums = open_enums::open(types).map_err(|name| {
         format!(
@@ -52,6 +59,7 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
         open_enums,
         redacted_debug,
         optional_setters,
+        client_docs,
     })
 }
 
@@ -64,6 +72,7 @@ impl fmt::Display for Refined {
                 &self.redacted_debug,
             ),
             ("optional text setters taking &str", &self.optional_setters),
+            ("operations documented with .call()", &self.client_docs),
         ] {
             let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
             let more = names.len().saturating_sub(shown.len());
