@@ -12,7 +12,6 @@
 //! and the recorder would be an OpenTelemetry or Prometheus exporter.
 
 use std::fmt::Write as _;
-use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
 use futures::TryStreamExt;
@@ -67,7 +66,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let customers: Vec<_> = client
         .search_customers()
         .paginate()
-        .page_size(NonZeroU32::new(50).unwrap())
+        .page_size(50)
         .items()
         .try_collect()
         .await?;

@@ -10,7 +10,6 @@
 //! `IMPRINT_ENVIRONMENT` / `IMPRINT_BASE_URL` say.
 
 use std::io::Write;
-use std::num::NonZeroU32;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -24,7 +23,7 @@ use imprint::{Client, Ssn};
 const ROWS: usize = 12;
 
 /// Customers per page.
-const PAGE_SIZE: NonZeroU32 = NonZeroU32::new(50).unwrap();
+const PAGE_SIZE: u32 = 50;
 
 /// An exact-match search to run after the listing: an SSN and a date of birth.
 pub struct Probe {

@@ -7,24 +7,171 @@
 //! call started (its deadline), the structured reason the request hook refused
 //! the input, the attempts made and why retrying stopped, and the last status
 //! seen. A raw `.send()` runs without one (see [`CallContext::for_raw_send`]).
+//!
+//! The context also carries the call's own [`CallOptions`] (timeout, deadline,
+//! retry policy, extra headers), so per-call settings reach the transport
+//! without touching anything the client shares between calls.
 
+use std::borrow::Cow;
+use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::config::Config;
 use crate::error::CallFacts;
 use crate::meta::OperationMeta;
-use crate::retry_policy::RetryStop;
+use crate::retry_policy::{RetryPolicy, RetryStop};
+use crate::sensitive::REDACTED;
 use crate::validation::ValidationError;
+
+/// Settings for one call, overriding the client's: see
+/// [`Operation::with_options`](crate::Operation::with_options).
+///
+/// ```
+/// use std::time::Duration;
+/// use imprint::{CallOptions, RetryPolicy};
+///
+/// let options = CallOptions::new()
+///     .timeout(Duration::from_secs(2))
+///     .deadline(Duration::from_secs(5))
+///     .retry_policy(RetryPolicy::disabled())
+///     .header("x-correlation-id", "order-1234");
+/// // Header values never reach Debug output: they may carry secrets.
+/// assert!(!format!("{options:?}").contains("order-1234"));
+/// ```
+///
+/// Extra headers are checked when set; a name or value HTTP cannot carry, or a
+/// header the SDK owns (`Authorization`, `Proxy-Authorization`, `User-Agent`,
+/// `Host`, `Content-Type`, `Content-Length`, `Transfer-Encoding`), makes the call
+/// fail with [`Error::Validation`](crate::Error::Validation) on field `header`
+/// before anything is sent. `x-imprint-merchant-key` may be set: it replaces
+/// the client's merchant key for this call. A header set twice keeps the last value.
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    headers: HeaderMap,
+    invalid: Option<ValidationError>,
+}
+
+/// Headers the SDK sets itself or that frame the body: never taken from options.
+const RESERVED_HEADERS: [HeaderName; 7] = [
+    reqwest::header::AUTHORIZATION,
+    reqwest::header::PROXY_AUTHORIZATION,
+    reqwest::header::USER_AGENT,
+    reqwest::header::HOST,
+    reqwest::header::CONTENT_TYPE,
+    reqwest::header::CONTENT_LENGTH,
+    reqwest::header::TRANSFER_ENCODING,
+];
+
+impl CallOptions {
+    /// No overrides: the client's settings apply.
+    pub fn new() -> Self {
+        CallOptions::default()
+    }
+
+    /// Time allowed for each attempt of this call, response body included
+    /// (instead of [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for the whole call, every attempt and wait included
+    /// (instead of [`ClientBuilder::deadline`](crate::ClientBuilder::deadline)).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The retry policy of this call (instead of the client's). An operation
+    /// that is not safe to repeat is still sent once, whatever the policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// An extra request header. Its value is marked sensitive (never printed
+    /// by this type, reqwest or hyper). See the type's docs for what is refused.
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        HeaderName: TryFrom<K>,
+        HeaderValue: TryFrom<V>,
+    {
+        let Ok(name) = HeaderName::try_from(name) else {
+            self.refuse("is not a valid HTTP header name");
+            return self;
+        };
+        if RESERVED_HEADERS.contains(&name) {
+            self.refuse(&format!(
+                "`{name}` is set by the SDK and cannot be overridden"
+            ));
+            return self;
+        }
+        let Ok(mut value) = HeaderValue::try_from(value) else {
+            self.refuse(&format!(
+                "the value of `{name}` cannot go in an HTTP header"
+            ));
+            return self;
+        };
+        value.set_sensitive(true);
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// Keeps the first refusal: the call reports it instead of sending.
+    fn refuse(&mut self, reason: &str) {
+        if self.invalid.is_none() {
+            self.invalid = Some(ValidationError::new("header", reason));
+        }
+    }
+
+    /// `other`'s settings over these (for options given twice).
+    pub(crate) fn merged(&self, other: &CallOptions) -> CallOptions {
+        let mut headers = self.headers.clone();
+        for (name, value) in &other.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        CallOptions {
+            timeout: other.timeout.or(self.timeout),
+            deadline: other.deadline.or(self.deadline),
+            retry: other.retry.clone().or_else(|| self.retry.clone()),
+            headers,
+            invalid: self.invalid.clone().or_else(|| other.invalid.clone()),
+        }
+    }
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .keys()
+            .map(|name| (name.as_str(), REDACTED))
+            .collect();
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("headers", &headers)
+            .field("invalid", &self.invalid)
+            .finish()
+    }
+}
 
 /// One call in progress.
 pub(crate) struct CallContext {
     meta: &'static OperationMeta,
     started: Instant,
     background: bool,
+    options: CallOptions,
     attempts: AtomicU32,
     report: Mutex<Report>,
 }
@@ -46,10 +193,20 @@ impl CallContext {
     /// A context for a call of `meta`; `background` asks the transport to run
     /// the whole exchange in a task of its own (pagination read-ahead).
     pub(crate) fn new(meta: &'static OperationMeta, background: bool) -> Arc<CallContext> {
+        CallContext::with_options(meta, background, CallOptions::default())
+    }
+
+    /// Like [`new`](CallContext::new), with the call's own settings.
+    pub(crate) fn with_options(
+        meta: &'static OperationMeta,
+        background: bool,
+        options: CallOptions,
+    ) -> Arc<CallContext> {
         Arc::new(CallContext {
             meta,
             started: Instant::now(),
             background,
+            options,
             attempts: AtomicU32::new(0),
             report: Mutex::new(Report::default()),
         })
@@ -80,6 +237,33 @@ impl CallContext {
     /// The operation being called.
     pub(crate) fn meta(&self) -> &'static OperationMeta {
         self.meta
+    }
+
+    /// The client's settings with this call's overrides applied.
+    pub(crate) fn config<'c>(&self, config: &'c Config) -> Cow<'c, Config> {
+        let options = &self.options;
+        if options.timeout.is_none() && options.deadline.is_none() && options.retry.is_none() {
+            return Cow::Borrowed(config);
+        }
+        let mut config = config.clone();
+        config.timeout = options.timeout.unwrap_or(config.timeout);
+        config.deadline = options.deadline.unwrap_or(config.deadline);
+        if let Some(retry) = &options.retry {
+            config.retry = retry.clone();
+        }
+        Cow::Owned(config)
+    }
+
+    /// Adds this call's extra headers to a request's, replacing same-named ones.
+    pub(crate) fn add_headers(&self, headers: &mut HeaderMap) {
+        for (name, value) in &self.options.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
+
+    /// Why the call's options cannot be used, if they cannot.
+    pub(crate) fn invalid_options(&self) -> Option<ValidationError> {
+        self.options.invalid.clone()
     }
 
     /// Whether the exchange should run in a task of its own.
@@ -181,6 +365,19 @@ mod tests {
         let context = CallContext::for_raw_send("search_customers_post").unwrap();
         assert_eq!(context.meta().id, "searchCustomersPost");
         assert!(CallContext::for_raw_send("no_such_operation").is_none());
+    }
+
+    #[test]
+    fn extra_header_values_are_marked_sensitive_and_added_over_same_names() {
+        let options = CallOptions::new().header("x-partner-token", "tok_1");
+        assert!(options.headers["x-partner-token"].is_sensitive());
+        let context = CallContext::with_options(meta(), false, options);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-partner-token", HeaderValue::from_static("old"));
+        context.add_headers(&mut headers);
+        assert_eq!(headers.get_all("x-partner-token").iter().count(), 1);
+        assert_eq!(headers["x-partner-token"], "tok_1");
+        assert!(headers["x-partner-token"].is_sensitive());
     }
 
     #[test]

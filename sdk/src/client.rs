@@ -289,12 +289,27 @@ impl ClientBuilder {
                 },
             }
         };
-        let key =
-            read("IMPRINT_API_KEY")?.ok_or(ConfigError::new("IMPRINT_API_KEY", "is required"))?;
-        let key = ApiKey::new(key.trim());
-        AuthScheme::Bearer
+        let (key, variable) = match (read("IMPRINT_API_KEY_ID")?, read("IMPRINT_API_KEY")?) {
+            (Some(id), None) => {
+                let secret = read("IMPRINT_API_KEY_SECRET")?.ok_or(ConfigError::new(
+                    "IMPRINT_API_KEY_SECRET",
+                    "is required with IMPRINT_API_KEY_ID",
+                ))?;
+                (ApiKey::id_and_secret(id, secret), "IMPRINT_API_KEY_ID")
+            }
+            (None, Some(key)) => (ApiKey::new(key), "IMPRINT_API_KEY"),
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::new(
+                    "IMPRINT_API_KEY",
+                    "is set together with IMPRINT_API_KEY_ID; set one of them",
+                )
+                .into());
+            }
+            (None, None) => return Err(ConfigError::new("IMPRINT_API_KEY", "is required").into()),
+        };
+        AuthScheme::Basic
             .header(&key)
-            .map_err(|e| e.named("IMPRINT_API_KEY"))?;
+            .map_err(|e| e.named(variable))?;
         let mut builder = ClientBuilder::default().api_key(key);
         if let Some(name) = read("IMPRINT_ENVIRONMENT")? {
             let environment = name
@@ -381,13 +396,15 @@ impl Client {
     ///
     /// | variable | meaning |
     /// |---|---|
-    /// | `IMPRINT_API_KEY` | the API key (required) |
+    /// | `IMPRINT_API_KEY` | the API key (required, unless the next two are set) |
+    /// | `IMPRINT_API_KEY_ID`, `IMPRINT_API_KEY_SECRET` | a key id and its secret, sent as Basic `base64(id:secret)` |
     /// | `IMPRINT_ENVIRONMENT` | `sandbox` (default) or `production` |
     /// | `IMPRINT_BASE_URL` | a base URL overriding the environment's |
     /// | `IMPRINT_MERCHANT_KEY` | sent as `x-imprint-merchant-key` |
     ///
-    /// A missing or malformed variable is an [`Error::Config`] that names the
-    /// variable and never its value.
+    /// Values are trimmed of surrounding whitespace (a trailing newline from a
+    /// `.env` file is harmless). A missing or malformed variable is an
+    /// [`Error::Config`] that names the variable and never its value.
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env()?.build()
     }
@@ -452,6 +469,28 @@ mod tests {
         )])));
         assert_eq!(e.setting(), "IMPRINT_API_KEY");
         assert!(!format!("{e:?}").contains("bad"));
+    }
+
+    #[test]
+    fn env_takes_a_key_id_and_secret_instead_of_a_key() {
+        let client = ClientBuilder::from_vars(vars(&[
+            ("IMPRINT_API_KEY_ID", "key_id"),
+            ("IMPRINT_API_KEY_SECRET", "key_secret\n"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(client.inner.authorization, "Basic a2V5X2lkOmtleV9zZWNyZXQ=");
+        let e = config_error(ClientBuilder::from_vars(vars(&[(
+            "IMPRINT_API_KEY_ID",
+            "i",
+        )])));
+        assert_eq!(e.setting(), "IMPRINT_API_KEY_SECRET");
+        let e = config_error(ClientBuilder::from_vars(vars(&[
+            ("IMPRINT_API_KEY_ID", "i"),
+            ("IMPRINT_API_KEY", "k"),
+        ])));
+        assert_eq!(e.setting(), "IMPRINT_API_KEY");
     }
 
     #[test]

@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::meta::OperationMeta;
 use crate::redact;
 use crate::retry_policy::{RetryAfter, RetryStop, retryable_status};
+use crate::unknown_value::UnknownValue;
 use crate::validation::ValidationError;
 
 /// `Result` with the SDK's [`Error`].
@@ -154,6 +155,14 @@ impl Error {
     pub fn error_type(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.error_type(),
+            _ => None,
+        }
+    }
+
+    /// Imprint's error `type` as an [`ErrorType`], when the body had one.
+    pub fn error_kind(&self) -> Option<ErrorType> {
+        match self {
+            Error::Api(api) => api.error_kind(),
             _ => None,
         }
     }
@@ -365,6 +374,115 @@ async fn read_bounded(mut response: reqwest::Response) -> Result<(Bytes, bool), 
     Ok((body.into(), false))
 }
 
+/// The response headers [`ApiError::request_id`] reads, in order.
+pub const REQUEST_ID_HEADERS: [&str; 4] = [
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-correlation-id",
+];
+
+/// Imprint's error `type`, read from any of its error shapes.
+///
+/// Imprint adds error types without notice: one this SDK does not list is
+/// [`Unlisted`](ErrorType::Unlisted), carrying the text as sent, and
+/// [`as_str`](ErrorType::as_str) gives the text of any variant.
+///
+/// ```
+/// use imprint::ErrorType;
+/// assert_eq!(ErrorType::parse("CUSTOMER_NOT_FOUND_ERROR"), ErrorType::CustomerNotFound);
+/// assert_eq!(ErrorType::parse("SOMETHING_NEW").as_str(), "SOMETHING_NEW");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorType {
+    /// `BAD_REQUEST_ERROR`, or the validation shape's `"error": "Bad Request"`.
+    BadRequest,
+    /// `AUTHENTICATION_ERROR`: a missing or wrong API key.
+    Authentication,
+    /// `CONFLICT_ERROR`.
+    Conflict,
+    /// `CUSTOMER_ALREADY_LINKED`.
+    CustomerAlreadyLinked,
+    /// `INTERNAL_SERVER_ERROR`.
+    InternalServer,
+    /// `CUSTOMER_NOT_FOUND_ERROR`.
+    CustomerNotFound,
+    /// `PARTNER_CUSTOMER_NOT_FOUND_ERROR`.
+    PartnerCustomerNotFound,
+    /// `SESSION_NOT_FOUND_ERROR`.
+    SessionNotFound,
+    /// `PAYMENT_METHOD_NOT_FOUND_ERROR`.
+    PaymentMethodNotFound,
+    /// `REWARD_NOT_FOUND_ERROR`.
+    RewardNotFound,
+    /// `TRANSACTION_INTENT_NOT_FOUND_ERROR` (the spec's example spells it
+    /// `TRANSACTION_INTENT_FOUND_ERROR`; both are read as this).
+    TransactionIntentNotFound,
+    /// `TRANSACTION_NOT_FOUND_ERROR` (the spec's example: `TRANSACTION_FOUND_ERROR`).
+    TransactionNotFound,
+    /// `ORDER_NOT_FOUND_ERROR`.
+    OrderNotFound,
+    /// `ORDER_EVENT_NOT_FOUND_ERROR`.
+    OrderEventNotFound,
+    /// A type this SDK does not list, as sent.
+    Unlisted(UnknownValue),
+}
+
+impl ErrorType {
+    /// Reads an error `type` as Imprint sends it.
+    pub fn parse(text: &str) -> ErrorType {
+        match text {
+            "BAD_REQUEST_ERROR" | "Bad Request" => ErrorType::BadRequest,
+            "AUTHENTICATION_ERROR" => ErrorType::Authentication,
+            "CONFLICT_ERROR" => ErrorType::Conflict,
+            "CUSTOMER_ALREADY_LINKED" => ErrorType::CustomerAlreadyLinked,
+            "INTERNAL_SERVER_ERROR" => ErrorType::InternalServer,
+            "CUSTOMER_NOT_FOUND_ERROR" => ErrorType::CustomerNotFound,
+            "PARTNER_CUSTOMER_NOT_FOUND_ERROR" => ErrorType::PartnerCustomerNotFound,
+            "SESSION_NOT_FOUND_ERROR" => ErrorType::SessionNotFound,
+            "PAYMENT_METHOD_NOT_FOUND_ERROR" => ErrorType::PaymentMethodNotFound,
+            "REWARD_NOT_FOUND_ERROR" => ErrorType::RewardNotFound,
+            "TRANSACTION_INTENT_NOT_FOUND_ERROR" | "TRANSACTION_INTENT_FOUND_ERROR" => {
+                ErrorType::TransactionIntentNotFound
+            }
+            "TRANSACTION_NOT_FOUND_ERROR" | "TRANSACTION_FOUND_ERROR" => {
+                ErrorType::TransactionNotFound
+            }
+            "ORDER_NOT_FOUND_ERROR" => ErrorType::OrderNotFound,
+            "ORDER_EVENT_NOT_FOUND_ERROR" => ErrorType::OrderEventNotFound,
+            other => ErrorType::Unlisted(UnknownValue::new(other)),
+        }
+    }
+
+    /// The type's text (the documented spelling for listed types).
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorType::BadRequest => "BAD_REQUEST_ERROR",
+            ErrorType::Authentication => "AUTHENTICATION_ERROR",
+            ErrorType::Conflict => "CONFLICT_ERROR",
+            ErrorType::CustomerAlreadyLinked => "CUSTOMER_ALREADY_LINKED",
+            ErrorType::InternalServer => "INTERNAL_SERVER_ERROR",
+            ErrorType::CustomerNotFound => "CUSTOMER_NOT_FOUND_ERROR",
+            ErrorType::PartnerCustomerNotFound => "PARTNER_CUSTOMER_NOT_FOUND_ERROR",
+            ErrorType::SessionNotFound => "SESSION_NOT_FOUND_ERROR",
+            ErrorType::PaymentMethodNotFound => "PAYMENT_METHOD_NOT_FOUND_ERROR",
+            ErrorType::RewardNotFound => "REWARD_NOT_FOUND_ERROR",
+            ErrorType::TransactionIntentNotFound => "TRANSACTION_INTENT_NOT_FOUND_ERROR",
+            ErrorType::TransactionNotFound => "TRANSACTION_NOT_FOUND_ERROR",
+            ErrorType::OrderNotFound => "ORDER_NOT_FOUND_ERROR",
+            ErrorType::OrderEventNotFound => "ORDER_EVENT_NOT_FOUND_ERROR",
+            ErrorType::Unlisted(value) => value.as_str(),
+        }
+    }
+}
+
+impl fmt::Display for ErrorType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A non-2xx answer from the API.
 pub struct ApiError {
     status: StatusCode,
@@ -438,8 +556,22 @@ impl ApiError {
         self.error_type.as_deref()
     }
 
-    /// The API's message, as sent (it may quote your input; [`Display`](fmt::Display)
-    /// masks it, this does not).
+    /// Imprint's error `type` as an enum; see [`ErrorType`].
+    pub fn error_kind(&self) -> Option<ErrorType> {
+        self.error_type.as_deref().map(ErrorType::parse)
+    }
+
+    /// The request id the response carried, for Imprint's support: the first of
+    /// the headers [`REQUEST_ID_HEADERS`] names that is present (Imprint does not
+    /// document one; these are the names API gateways commonly send).
+    pub fn request_id(&self) -> Option<&str> {
+        REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| self.headers.get(*name)?.to_str().ok())
+    }
+
+    /// The API's message, raw as sent: it may quote your input back, so do not
+    /// log it ([`Display`](fmt::Display) masks it, this does not).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
@@ -460,6 +592,10 @@ impl ApiError {
     }
 
     /// The raw body, as received (at most [`MAX_ERROR_BODY`] bytes).
+    ///
+    /// Raw: nothing is masked. It may quote your input back (SSNs, emails,
+    /// names); do not log it. [`Display`](fmt::Display) and `Debug` of the
+    /// error mask what they show.
     pub fn body(&self) -> &[u8] {
         &self.body
     }
@@ -477,7 +613,7 @@ impl fmt::Display for ApiError {
             write!(f, " {kind}")?;
         }
         match &self.message {
-            Some(message) => write!(f, ": {}", redact::mask_digits(message))?,
+            Some(message) => write!(f, ": {}", redact::mask_text(message))?,
             None => write!(f, ": {}", redact::snippet(&self.body))?,
         }
         if let Some(param) = &self.param {
@@ -497,14 +633,14 @@ impl fmt::Debug for ApiError {
             .field("operation", &self.operation)
             .field("attempts", &self.attempts)
             .field("error_type", &self.error_type)
-            .field("message", &self.message.as_deref().map(redact::mask_digits))
+            .field("message", &self.message.as_deref().map(redact::mask_text))
             .field("param", &self.param)
             .field(
                 "details",
                 &self
                     .details
                     .iter()
-                    .map(|d| redact::mask_digits(d))
+                    .map(|d| redact::mask_text(d))
                     .collect::<Vec<_>>(),
             )
             .field("retry_after", &self.retry_after)

@@ -23,9 +23,10 @@
 //!
 //! // One call: `.call()` returns the decoded body or an `imprint::Error`.
 //! let ssn = Ssn::new("912-34-5678")?; // validated; Debug prints [redacted]
+//! let date_of_birth = DateOfBirth::new(1990, 1, 31)?; // a real day, 1900 or later
 //! let page = client
 //!     .search_customers_post()
-//!     .body_map(|body| body.ssn(ssn).date_of_birth(DateOfBirth::new(1990, 1, 31).unwrap()))
+//!     .body_map(|body| body.ssn(ssn).date_of_birth(date_of_birth))
 //!     .call()
 //!     .await?;
 //! println!("{} match(es)", page.data.len());
@@ -39,6 +40,20 @@
 //! Operations are methods on [`Client`] returning generated [`builder`]s; bring
 //! [`prelude`] into scope for `.call()` and `.stream()`. `.send()`, progenitor's
 //! own method, is the raw layer underneath and returns `progenitor_client::Error`.
+//! Make clients with [`Client::builder`] or [`Client::from_env`]: the generated
+//! `Client::new` skips the builder's checks and is not meant to be called.
+//!
+//! One call's timeout, deadline, retry policy and extra headers are set with
+//! [`Operation::with_options`] and [`CallOptions`]. Calls and streams are `Send`;
+//! [`pagination::OwnedStream`] owns its client, to return a stream from a function.
+//!
+//! # Tracing
+//!
+//! Events and spans use the target `imprint`: one span per attempt (operation,
+//! method, path template, attempt, status, elapsed), filled when the response
+//! arrives, so a subscriber shows each request on span close, e.g.
+//! `tracing_subscriber::fmt().with_env_filter("imprint=info").with_span_events(FmtSpan::CLOSE)`.
+//! Bodies, URL values and secrets are never recorded.
 //!
 //! # Features
 //!
@@ -54,6 +69,7 @@
 //! Spans and events (always on, through [`tracing`](https://docs.rs/tracing))
 //! are listed in [`telemetry`].
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The facade's layers, lowest first: a module uses only the ones above it
 // (ARCHITECTURE.md draws it, `tests/integration/layers.rs` keeps it so). Blank
@@ -65,6 +81,8 @@ pub mod classification;
 mod validation;
 
 mod unknown_value;
+
+mod optional;
 
 mod path_segment;
 
@@ -111,30 +129,40 @@ mod types_ext;
 pub mod webhook;
 
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 
 /// Typed [`httpmock`](::httpmock) mocks, generated: `MockServerExt` adds one
 /// method per operation to `httpmock::MockServer`, whose `when` takes the
 /// operation's typed parameters and whose `then` its typed response.
 #[cfg(feature = "httpmock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
 #[path = "generated_httpmock.rs"]
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all)]
 pub mod httpmock;
 
 pub use auth::{ApiKey, AuthScheme};
+pub use call::CallOptions;
 pub use client::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BODY,
     DEFAULT_TIMEOUT, Environment,
 };
 pub use config::{Config, MERCHANT_KEY_HEADER, USER_AGENT};
-pub use error::{ApiError, ConfigError, DecodeError, Error, MAX_ERROR_BODY, Result};
+pub use error::{
+    ApiError, ConfigError, DecodeError, Error, ErrorType, MAX_ERROR_BODY, REQUEST_ID_HEADERS,
+    Result,
+};
 pub use generated::{Client, builder, component_schemas, types};
 pub use meta::{OperationMeta, PageParams, Safety};
-pub use operation::Operation;
+pub use operation::{Operation, WithOptions};
+pub use optional::IntoOptional;
 pub use pagination::{Paginated, Paginator};
 pub use path_segment::PathSegment;
 pub use progenitor_client::ResponseValue;
+/// HTTP status codes, as [`Error::status`] and [`ApiError::status`] return them
+/// (`http::StatusCode`, re-exported so matching needs no other crate).
+pub use reqwest::StatusCode;
 pub use retry_policy::{RetryPolicy, RetryStop};
 pub use sensitive::{REDACTED, Sensitive, Ssn};
 pub use unknown_value::UnknownValue;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use progenitor_client::ResponseValue;
 use tracing::Instrument;
 
-use crate::call::CallContext;
+use crate::call::{CallContext, CallOptions};
 use crate::error::Error;
 use crate::meta::OperationMeta;
 use crate::telemetry::CallSpan;
@@ -30,19 +30,24 @@ impl OperationMeta {
 }
 
 /// The part of every generated builder only the SDK implements and calls.
+///
+/// The traits take no lifetime parameter (a builder's borrow of the client is
+/// part of its type): a trait lifetime made the futures and streams built on
+/// them fail `Send` checks inside `tokio::spawn` ("not general enough").
 pub(crate) mod sealed {
     use std::future::Future;
 
     use progenitor_client::ResponseValue;
     use serde::de::DeserializeOwned;
 
+    use crate::call::CallOptions;
     use crate::meta::OperationMeta;
 
     /// A generated builder: its success type, its metadata, and progenitor's
     /// own `send()`.
-    pub trait Request<'a>: Sized + Send + 'a {
+    pub trait Request: Sized + Send {
         /// The decoded success body.
-        type Output: DeserializeOwned + Send + 'a;
+        type Output: DeserializeOwned + Send + 'static;
 
         /// The operation's metadata.
         const META: &'static OperationMeta;
@@ -50,9 +55,12 @@ pub(crate) mod sealed {
         /// progenitor's `send()`, whose error type is `progenitor_client::Error`.
         fn send_raw(
             self,
-        ) -> impl Future<Output = Result<ResponseValue<Self::Output>, progenitor_client::Error>>
-        + Send
-        + 'a;
+        ) -> impl Future<Output = Result<ResponseValue<Self::Output>, progenitor_client::Error>> + Send;
+
+        /// The call's own settings, when the request carries some.
+        fn options(&self) -> Option<CallOptions> {
+            None
+        }
     }
 }
 
@@ -61,15 +69,51 @@ pub(crate) mod sealed {
 ///
 /// Every generated builder implements it (the trait is sealed). Bring it into
 /// scope with `use imprint::prelude::*;`.
-pub trait Operation<'a>: sealed::Request<'a> {
+///
+/// The futures it returns are `Send`, and `'static` when the client is owned by
+/// the future (`async move { client.get_customer()….call().await }`), so calls
+/// run in `tokio::spawn`ed tasks and axum handlers.
+pub trait Operation: sealed::Request {
     /// The operation's metadata (`operationId`, method, path template).
     fn meta(&self) -> &'static OperationMeta {
         Self::META
     }
 
+    /// This request with its own timeout, deadline, retry policy or extra
+    /// headers; the result has the same methods (`.call()`, and `.stream()` for
+    /// list operations, where the options apply to every page).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use imprint::prelude::*;
+    /// use imprint::{CallOptions, RetryPolicy};
+    ///
+    /// # async fn run(client: imprint::Client) -> Result<(), imprint::Error> {
+    /// let customer = client
+    ///     .get_customer()
+    ///     .customer_id("C1")
+    ///     .with_options(
+    ///         CallOptions::new()
+    ///             .timeout(Duration::from_secs(2))
+    ///             .retry_policy(RetryPolicy::disabled())
+    ///             .header("x-correlation-id", "order-1234"),
+    ///     )
+    ///     .call()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Options given twice merge, the later ones winning per setting.
+    fn with_options(self, options: CallOptions) -> WithOptions<Self> {
+        WithOptions {
+            request: self,
+            options,
+        }
+    }
+
     /// Sends the request (with the client's retry policy, if the operation is
     /// safe to repeat) and returns the decoded body or an [`Error`].
-    fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send + 'a {
+    fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send {
         async move {
             self.call_with_response()
                 .await
@@ -80,29 +124,79 @@ pub trait Operation<'a>: sealed::Request<'a> {
     /// Like [`call`](Operation::call), keeping the status and headers.
     fn call_with_response(
         self,
-    ) -> impl Future<Output = Result<ResponseValue<Self::Output>, Error>> + Send + 'a {
-        run(self, CallContext::new(Self::META, false))
+    ) -> impl Future<Output = Result<ResponseValue<Self::Output>, Error>> + Send {
+        let options = self.options().unwrap_or_default();
+        run(self, CallContext::with_options(Self::META, false, options))
     }
 }
 
-impl<'a, R: sealed::Request<'a>> Operation<'a> for R {}
+impl<R: sealed::Request> Operation for R {}
+
+/// A request with its own [`CallOptions`]; see [`Operation::with_options`].
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `.call()` or `.stream()`"]
+pub struct WithOptions<R> {
+    request: R,
+    options: CallOptions,
+}
+
+impl<R> WithOptions<R> {
+    /// The request without its options.
+    pub fn into_inner(self) -> R {
+        self.request
+    }
+
+    /// Applies `f` to the request (used by pagination to set the page).
+    pub(crate) fn map(self, f: impl FnOnce(R) -> R) -> Self {
+        WithOptions {
+            request: f(self.request),
+            options: self.options,
+        }
+    }
+}
+
+impl<R: sealed::Request> sealed::Request for WithOptions<R> {
+    type Output = R::Output;
+    const META: &'static OperationMeta = R::META;
+
+    fn send_raw(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Output>, progenitor_client::Error>> + Send
+    {
+        self.request.send_raw()
+    }
+
+    fn options(&self) -> Option<CallOptions> {
+        Some(match self.request.options() {
+            Some(earlier) => earlier.merged(&self.options),
+            None => self.options.clone(),
+        })
+    }
+}
 
 /// Sends `operation` with its HTTP exchange in a task of its own, so it makes
 /// progress while the caller does not poll (pagination read-ahead). Dropping the
 /// returned future aborts that task.
-pub(crate) fn call_in_background<'a, O: Operation<'a>>(
+pub(crate) fn call_in_background<O: Operation>(
     operation: O,
-) -> impl Future<Output = Result<O::Output, Error>> + Send + 'a {
-    let context = CallContext::new(O::META, true);
+) -> impl Future<Output = Result<O::Output, Error>> + Send {
+    let options = operation.options().unwrap_or_default();
+    let context = CallContext::with_options(O::META, true, options);
     async move { run(operation, context).await.map(ResponseValue::into_inner) }
 }
 
-async fn run<'a, O: Operation<'a>>(
+async fn run<O: Operation>(
     operation: O,
     context: Arc<CallContext>,
 ) -> Result<ResponseValue<O::Output>, Error> {
     let telemetry = CallSpan::start(O::META);
     let result = async {
+        if let Some(source) = context.invalid_options() {
+            return Err(Error::Validation {
+                operation: Some(O::META.id),
+                source,
+            });
+        }
         match context.scope(operation.send_raw()).await {
             Ok(value) => Ok(value),
             Err(error) => Error::from_progenitor(error, O::META, context.facts()).await,
@@ -123,9 +217,7 @@ async fn run<'a, O: Operation<'a>>(
 /// macro means the same wherever it expands.
 macro_rules! operation {
     ($index:expr, $builder:ident -> $output:ty) => {
-        impl<'a> $crate::operation::sealed::Request<'a>
-            for $crate::generated::builder::$builder<'a>
-        {
+        impl<'a> $crate::operation::sealed::Request for $crate::generated::builder::$builder<'a> {
             type Output = $output;
             const META: &'static $crate::meta::OperationMeta =
                 &$crate::generated::OPERATIONS[$index];
@@ -137,8 +229,7 @@ macro_rules! operation {
                     ::progenitor_client::ResponseValue<$output>,
                     ::progenitor_client::Error,
                 >,
-            > + ::std::marker::Send
-            + 'a {
+            > + ::std::marker::Send {
                 $crate::generated::builder::$builder::send(self)
             }
         }

@@ -44,16 +44,18 @@ use futures::future::BoxFuture;
 
 use crate::error::Error;
 pub use crate::error::PaginationErrorKind;
-use crate::operation::Operation;
+use crate::generated::Client;
+use crate::operation::{Operation, WithOptions};
+use crate::validation::ValidationError;
 
 /// The part of a paginated builder only the SDK implements and calls.
 pub(crate) mod sealed {
     use std::num::NonZeroU32;
 
     /// How to page one generated list operation.
-    pub trait PageRequest<'a>: crate::operation::sealed::Request<'a> + Clone {
+    pub trait PageRequest: crate::operation::sealed::Request + Clone {
         /// One element of the page's `data`.
-        type Item: Send + 'a;
+        type Item: Send + 'static;
 
         /// The builder with `limit` (when given) and `starting_after` set.
         fn with_page(self, limit: Option<NonZeroU32>, starting_after: Option<String>) -> Self;
@@ -77,17 +79,24 @@ pub(crate) mod sealed {
 /// Implemented by the generated index for exactly the operations whose request
 /// takes `starting_after` (the trait is sealed). Bring it into scope with
 /// `use imprint::prelude::*;`.
-pub trait Paginated<'a>: sealed::PageRequest<'a> + Operation<'a> {
+pub trait Paginated: sealed::PageRequest + Operation {
     /// Every item of every page, with default options.
-    fn stream(self) -> Items<'a, Self> {
+    fn stream<'a>(self) -> Items<'a, Self>
+    where
+        Self: 'a,
+    {
         self.paginate().items()
     }
 
     /// Pagination with options (page size, read-ahead, a cap on items).
-    fn paginate(self) -> Paginator<'a, Self> {
+    fn paginate<'a>(self) -> Paginator<'a, Self>
+    where
+        Self: 'a,
+    {
         Paginator {
             request: self,
             page_size: None,
+            refused: None,
             read_ahead: false,
             max_items: None,
             _life: std::marker::PhantomData,
@@ -95,7 +104,33 @@ pub trait Paginated<'a>: sealed::PageRequest<'a> + Operation<'a> {
     }
 }
 
-impl<'a, R: sealed::PageRequest<'a>> Paginated<'a> for R {}
+impl<R: sealed::PageRequest> Paginated for R {}
+
+/// A list request with its own options pages like the request, each page
+/// carrying the options.
+impl<R: sealed::PageRequest> sealed::PageRequest for WithOptions<R> {
+    type Item = R::Item;
+
+    fn with_page(self, limit: Option<NonZeroU32>, starting_after: Option<String>) -> Self {
+        self.map(|request| request.with_page(limit, starting_after))
+    }
+
+    fn items(page: &Self::Output) -> &[Self::Item] {
+        R::items(page)
+    }
+
+    fn into_items(page: Self::Output) -> Vec<Self::Item> {
+        R::into_items(page)
+    }
+
+    fn has_more(page: &Self::Output) -> bool {
+        R::has_more(page)
+    }
+
+    fn item_id(item: &Self::Item) -> Option<&str> {
+        R::item_id(item)
+    }
+}
 
 /// Options for one pagination; finish with [`items`](Paginator::items) or
 /// [`pages`](Paginator::pages).
@@ -103,16 +138,27 @@ impl<'a, R: sealed::PageRequest<'a>> Paginated<'a> for R {}
 pub struct Paginator<'a, B> {
     request: B,
     page_size: Option<NonZeroU32>,
+    refused: Option<ValidationError>,
     read_ahead: bool,
     max_items: Option<u64>,
     _life: std::marker::PhantomData<&'a ()>,
 }
 
-impl<'a, B: Paginated<'a>> Paginator<'a, B> {
+impl<'a, B: Paginated + 'a> Paginator<'a, B> {
     /// Items per page (`limit`). Without it, the request's own `limit` applies
-    /// (the API's default is 10).
-    pub fn page_size(mut self, size: NonZeroU32) -> Self {
-        self.page_size = Some(size);
+    /// (the API's default is 10). The API takes 1 to 2³¹ − 1: another size
+    /// makes the stream's first item an [`Error::Validation`] on field
+    /// `page_size`, with nothing sent.
+    pub fn page_size(mut self, size: u32) -> Self {
+        match NonZeroU32::new(size).filter(|size| i32::try_from(size.get()).is_ok()) {
+            Some(size) => self.page_size = Some(size),
+            None => {
+                self.refused = Some(ValidationError::new(
+                    "page_size",
+                    "must be between 1 and 2147483647",
+                ))
+            }
+        }
         self
     }
 
@@ -130,13 +176,20 @@ impl<'a, B: Paginated<'a>> Paginator<'a, B> {
 
     /// A stream of whole pages (the operation's response type).
     pub fn pages(self) -> Pages<'a, B> {
+        // A refused setting is the stream's first and only item.
+        let refused = self.refused.map(|source| -> Fetch<'a, B::Output> {
+            Box::pin(futures::future::ready(Err(Error::Validation {
+                operation: Some(B::META.id),
+                source,
+            })))
+        });
         Pages {
             request: self.request,
             page_size: self.page_size,
             read_ahead: self.read_ahead,
             remaining: self.max_items,
             trail: Trail::default(),
-            current: None,
+            current: refused,
             ahead: None,
             done: false,
         }
@@ -155,7 +208,7 @@ impl<'a, B: Paginated<'a>> Paginator<'a, B> {
 
 /// A stream of pages; see [`Paginator::pages`].
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<'a, B: Paginated<'a>> {
+pub struct Pages<'a, B: Paginated + 'a> {
     request: B,
     page_size: Option<NonZeroU32>,
     read_ahead: bool,
@@ -171,10 +224,10 @@ type Fetch<'a, T> = BoxFuture<'a, Result<T, Error>>;
 
 // The streams never pin their fields (the futures are boxed), so moving them is
 // always fine, whatever the builder and item types are.
-impl<'a, B: Paginated<'a>> Unpin for Pages<'a, B> {}
-impl<'a, B: Paginated<'a>> Unpin for Items<'a, B> {}
+impl<'a, B: Paginated + 'a> Unpin for Pages<'a, B> {}
+impl<'a, B: Paginated + 'a> Unpin for Items<'a, B> {}
 
-impl<'a, B: Paginated<'a>> Pages<'a, B> {
+impl<'a, B: Paginated + 'a> Pages<'a, B> {
     /// The request for the next page; `background` gives its exchange a task of
     /// its own (read-ahead).
     fn fetch(&self, background: bool) -> Fetch<'a, B::Output> {
@@ -255,7 +308,7 @@ impl Trail {
     }
 }
 
-impl<'a, B: Paginated<'a>> Stream for Pages<'a, B> {
+impl<'a, B: Paginated + 'a> Stream for Pages<'a, B> {
     type Item = Result<B::Output, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -291,13 +344,13 @@ impl<'a, B: Paginated<'a>> Stream for Pages<'a, B> {
 
 /// A stream of items; see [`Paginator::items`] and [`Paginated::stream`].
 #[must_use = "streams do nothing unless polled"]
-pub struct Items<'a, B: Paginated<'a>> {
+pub struct Items<'a, B: Paginated + 'a> {
     pages: Pages<'a, B>,
     buffer: VecDeque<B::Item>,
     remaining: Option<u64>,
 }
 
-impl<'a, B: Paginated<'a>> Stream for Items<'a, B> {
+impl<'a, B: Paginated + 'a> Stream for Items<'a, B> {
     type Item = Result<B::Item, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -318,6 +371,116 @@ impl<'a, B: Paginated<'a>> Stream for Items<'a, B> {
                 None => return Poll::Ready(None),
             }
         }
+    }
+}
+
+/// A stream that owns its client: it can be returned from a function that
+/// takes a [`Client`] by value, stored, and moved across tasks
+/// (`Send + 'static`).
+///
+/// `make` builds the stream from a reference to the client the stream keeps;
+/// box it with `.boxed()` (`futures::StreamExt`). Nothing is sent until the
+/// stream is polled, pages are fetched as with the borrowing streams, and
+/// dropping the stream drops the request in flight.
+///
+/// ```
+/// use futures::{Stream, StreamExt, TryStreamExt};
+/// use imprint::prelude::*;
+/// use imprint::pagination::OwnedStream;
+/// use imprint::{Client, Error, types::Customer};
+///
+/// fn customers(client: Client) -> impl Stream<Item = Result<Customer, Error>> + Send + 'static {
+///     OwnedStream::new(client, |client| client.search_customers().stream().boxed())
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let fake = imprint::mock::FakeImprint::start().await?;
+/// # let client = Client::builder().api_key(fake.api_key()).base_url(fake.base_url()).build()?;
+/// let count = tokio::spawn(customers(client).try_fold(0, |n, _| async move { Ok(n + 1) })).await??;
+/// assert_eq!(count, 300);
+/// # Ok(()) }
+/// ```
+#[must_use = "streams do nothing unless polled"]
+pub struct OwnedStream<T> {
+    /// Runs the borrowing stream over the client it owns, handing each item
+    /// over through `slot` and pausing until it is taken.
+    driver: BoxFuture<'static, ()>,
+    slot: std::sync::Arc<std::sync::Mutex<Option<Result<T, Error>>>>,
+    done: bool,
+}
+
+impl<T: Send + 'static> OwnedStream<T> {
+    /// A stream built by `make` over `client`, which the stream owns.
+    pub fn new<F>(client: Client, make: F) -> Self
+    where
+        F: for<'c> FnOnce(&'c Client) -> futures::stream::BoxStream<'c, Result<T, Error>>
+            + Send
+            + 'static,
+    {
+        use futures::StreamExt;
+        let slot = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let out = std::sync::Arc::clone(&slot);
+        let driver = Box::pin(async move {
+            let mut stream = make(&client);
+            while let Some(item) = stream.next().await {
+                *lock(&out) = Some(item);
+                YieldOnce(false).await;
+            }
+        });
+        OwnedStream {
+            driver,
+            slot,
+            done: false,
+        }
+    }
+}
+
+fn lock<T>(slot: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Nothing is left half-written by a panic while holding this lock.
+    slot.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Pending once, so the driver stops after each item; the stream polls it
+/// again when its consumer asks for the next item.
+struct YieldOnce(bool);
+
+impl std::future::Future for YieldOnce {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            Poll::Pending
+        }
+    }
+}
+
+impl<T> Stream for OwnedStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(None);
+        }
+        // A finished driver is never polled again.
+        this.done = this.driver.as_mut().poll(cx).is_ready();
+        match lock(&this.slot).take() {
+            Some(item) => Poll::Ready(Some(item)),
+            None if this.done => Poll::Ready(None),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for OwnedStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OwnedStream")
+            .field("done", &self.done)
+            .finish_non_exhaustive()
     }
 }
 
@@ -344,7 +507,7 @@ impl ItemId for Option<String> {
 /// index; every path is absolute, so the macro means the same wherever it expands.
 macro_rules! paginated {
     ($builder:ident, $params:ident, $item:ty, $id:ident) => {
-        impl<'a> $crate::pagination::sealed::PageRequest<'a> for $crate::generated::builder::$builder<'a> {
+        impl<'a> $crate::pagination::sealed::PageRequest for $crate::generated::builder::$builder<'a> {
             type Item = $item;
 
             fn with_page(

@@ -3,7 +3,7 @@
 
 use httpmock::prelude::*;
 use imprint::prelude::*;
-use imprint::{ApiError, Error};
+use imprint::{ApiError, Error, ErrorType};
 use serde_json::json;
 
 use crate::support::client;
@@ -39,6 +39,7 @@ async fn inner_object_alone_404() {
     assert_eq!(e.status(), 404);
     assert_eq!(e.operation(), "getCustomer");
     assert_eq!(e.error_type(), Some("CUSTOMER_NOT_FOUND_ERROR"));
+    assert_eq!(e.error_kind(), Some(ErrorType::CustomerNotFound));
     assert_eq!(
         e.message(),
         Some("Customer not found for provided ID: CSMR-v1-123")
@@ -86,6 +87,7 @@ async fn validation_shape_400() {
     let body = r#"{"error":"Bad Request","details":["partner_customer_id: must not be blank"],"path":"/v2/customers/C1/link","status":400,"timestamp":"2025-01-20T18:18:22.923+00:00"}"#;
     let e = api_error(400, body, link).await;
     assert_eq!(e.error_type(), Some("Bad Request"));
+    assert_eq!(e.error_kind(), Some(ErrorType::BadRequest));
     assert_eq!(e.details(), ["partner_customer_id: must not be blank"]);
     assert_eq!(e.message(), Some("partner_customer_id: must not be blank"));
     assert_eq!(e.body(), body.as_bytes());
@@ -96,6 +98,7 @@ async fn inline_conflict_409_keeps_its_extra_fields_in_the_body() {
     let body = r#"{"error":{"type":"CUSTOMER_ALREADY_LINKED","message":"Customer already linked to a partner account","existing_link":{"customer_id":"C1","partner_customer_id":"P","status":"ACTIVE","created_at":"2025-02-13T19:08:07.000Z"}}}"#;
     let e = api_error(409, body, link).await;
     assert_eq!(e.error_type(), Some("CUSTOMER_ALREADY_LINKED"));
+    assert_eq!(e.error_kind(), Some(ErrorType::CustomerAlreadyLinked));
     let raw: serde_json::Value = serde_json::from_slice(e.body()).unwrap();
     assert_eq!(raw["error"]["existing_link"]["status"], "ACTIVE");
 }
@@ -108,6 +111,10 @@ async fn api_error_envelope_403() {
     })
     .await;
     assert_eq!((e.error_type(), e.param()), (Some("FORBIDDEN"), None));
+    let Some(ErrorType::Unlisted(unlisted)) = e.error_kind() else {
+        panic!("{:?}", e.error_kind())
+    };
+    assert_eq!(unlisted.as_str(), "FORBIDDEN");
 }
 
 #[tokio::test]
@@ -192,6 +199,8 @@ async fn a_page_without_data_is_a_decode_error_naming_the_field() {
     let Error::Decode(decode) = &error else {
         panic!("{error:?}")
     };
+    assert_eq!(decode.status(), Some(imprint::StatusCode::OK));
+    assert_eq!(error.status(), Some(imprint::StatusCode::OK));
     assert!(
         decode.message().starts_with("missing field `data`"),
         "{}",
@@ -216,4 +225,65 @@ async fn an_undocumented_2xx_that_decodes_is_a_success() {
         .await
         .unwrap();
     assert_eq!(session.client_secret.expose_secret(), "cs_secret_value");
+}
+
+#[tokio::test]
+async fn the_request_id_is_read_from_the_first_known_header() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/customers/C1");
+            then.status(500)
+                .header("request-id", "req_second")
+                .header("x-request-id", "req_first");
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/customers/C2");
+            then.status(404);
+        })
+        .await;
+    let client = client(&server);
+    let with = client
+        .get_customer()
+        .customer_id("C1")
+        .call()
+        .await
+        .unwrap_err();
+    let Error::Api(with) = with else {
+        panic!("{with:?}")
+    };
+    assert_eq!(with.request_id(), Some("req_first"));
+    let without = client
+        .get_customer()
+        .customer_id("C2")
+        .call()
+        .await
+        .unwrap_err();
+    let Error::Api(without) = without else {
+        panic!("{without:?}")
+    };
+    assert_eq!(without.request_id(), None);
+    assert_eq!(without.error_kind(), None);
+}
+
+#[tokio::test]
+async fn a_missing_path_parameter_is_named_and_nothing_is_sent() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await;
+    let error = client(&server).get_customer().call().await.unwrap_err();
+    let Error::Validation { operation, source } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (*operation, source.field()),
+        (Some("getCustomer"), "customer_id")
+    );
+    any.assert_calls_async(0).await;
 }

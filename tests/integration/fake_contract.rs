@@ -34,7 +34,7 @@ fn resolve<'a>(root: &'a Value, reference: &str) -> &'a Value {
 }
 
 /// `schema` with every `$ref` inlined and only the validation keywords kept.
-fn inline(root: &Value, schema: &Value) -> Value {
+pub(crate) fn inline(root: &Value, schema: &Value) -> Value {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         return inline(root, resolve(root, reference));
     }

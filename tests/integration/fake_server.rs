@@ -74,6 +74,7 @@ async fn the_api_key_is_checked() {
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(error.error_type(), Some("AUTHENTICATION_ERROR"));
+    assert_eq!(error.error_kind(), Some(imprint::ErrorType::Authentication));
     let bearer = fake
         .client_builder()
         .auth_scheme(imprint::AuthScheme::Bearer)
@@ -221,6 +222,10 @@ async fn unknown_customers_are_404s() {
         .unwrap_err();
     assert!(error.is_not_found());
     assert_eq!(error.error_type(), Some("CUSTOMER_NOT_FOUND_ERROR"));
+    assert_eq!(
+        error.error_kind(),
+        Some(imprint::ErrorType::CustomerNotFound)
+    );
 }
 
 #[tokio::test]

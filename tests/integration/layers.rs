@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// The facade's modules, lowest layer first.
-const LAYERS: [&str; 24] = [
+const LAYERS: [&str; 25] = [
     "classification",
     "validation",
     "unknown_value",
+    "optional",
     "path_segment",
     "sensitive",
     "redact",

@@ -1,17 +1,21 @@
 //! Integration tests: the SDK against real HTTP exchanges on localhost.
 
 mod auth;
+mod call_options;
 mod errors;
 mod fake_contract;
 mod fake_server;
 mod fake_support;
 mod fake_world;
 mod fidelity;
+mod generated_types;
 mod hardening;
 mod layers;
 mod pagination;
+mod partner_service;
 mod redaction;
 mod retries;
+mod send_streams;
 mod support;
 mod telemetry;
 mod typed_mocks;

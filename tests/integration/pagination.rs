@@ -1,6 +1,5 @@
 //! Pagination streams: request counts, cursors, guard rails, cancellation.
 
-use std::num::NonZeroU32;
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
@@ -24,7 +23,7 @@ fn ids(customers: &[imprint::types::Customer]) -> Vec<&str> {
     customers.iter().map(|c| c.id.as_str()).collect()
 }
 
-const TWO: NonZeroU32 = NonZeroU32::new(2).unwrap();
+const TWO: u32 = 2;
 
 #[tokio::test]
 async fn post_search_sends_the_cursor_in_the_body_three_pages_three_requests() {
@@ -303,22 +302,25 @@ async fn missing_data_is_a_decode_error_naming_the_field() {
 
 #[tokio::test]
 async fn an_error_on_page_two_comes_after_page_one_then_the_end() {
+    use imprint::httpmock::MockServerExt;
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v2/customers/C1/transactions").query_param_missing("starting_after");
-            then.status(200).json_body(json!({ "data": [
-                { "id": "t1", "customer_id": "C1", "payment_method_id": "pm", "amount": 1, "currency": "USD", "status": "APPROVED", "network_transaction_id": "n1", "created_at": "2025-02-13T19:08:07.000Z" },
-                { "id": "t2", "customer_id": "C1", "payment_method_id": "pm", "amount": 2, "currency": "USD", "status": "CAPTURED", "network_transaction_id": "n2", "created_at": "2025-02-13T19:08:07.000Z" }
-            ], "has_more": true }));
-        })
-        .await;
-    let failing = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v2/customers/C1/transactions").query_param("starting_after", "t2");
-            then.status(404).json_body(json!({ "type": "CUSTOMER_NOT_FOUND_ERROR", "message": "gone", "param": "customer_id" }));
-        })
-        .await;
+    let customer: imprint::PathSegment = "C1".parse().unwrap();
+    let first: imprint::types::GetTransactionsResponse = serde_json::from_value(json!({ "data": [
+        { "id": "t1", "customer_id": "C1", "payment_method_id": "pm", "amount": 1, "currency": "USD", "status": "APPROVED", "network_transaction_id": "n1", "created_at": "2025-02-13T19:08:07.000Z" },
+        { "id": "t2", "customer_id": "C1", "payment_method_id": "pm", "amount": 2, "currency": "USD", "status": "CAPTURED", "network_transaction_id": "n2", "created_at": "2025-02-13T19:08:07.000Z" }
+    ], "has_more": true }))
+    .unwrap();
+    server.get_transactions(|when, then| {
+        when.customer_id(&customer).starting_after(None);
+        then.ok(&first);
+    });
+    // Typed `when`, raw `then`: error bodies are outside the generated types.
+    let failing = server.get_transactions(|when, then| {
+        when.customer_id(&customer).starting_after("t2");
+        then.into_inner().status(404).json_body(
+            json!({ "type": "CUSTOMER_NOT_FOUND_ERROR", "message": "gone", "param": "customer_id" }),
+        );
+    });
     let client = client(&server);
     let mut stream = client.get_transactions().customer_id("C1").stream();
     assert_eq!(stream.next().await.unwrap().unwrap().id, "t1");
@@ -327,7 +329,7 @@ async fn an_error_on_page_two_comes_after_page_one_then_the_end() {
     assert!(error.is_not_found(), "{error:?}");
     assert!(stream.next().await.is_none());
     assert!(stream.next().await.is_none());
-    failing.assert_calls_async(1).await;
+    failing.assert_calls(1);
 }
 
 #[tokio::test]
@@ -541,7 +543,7 @@ fn every_paginated_operation_of_the_spec_has_a_stream() {
         .collect();
     assert_eq!(streamed, spec);
     // And each of them implements `Paginated` (this does not compile otherwise).
-    fn paginated<'a, B: Paginated<'a>>(_: B) {}
+    fn paginated<B: Paginated>(_: B) {}
     let client = imprint::Client::builder().api_key("k").build().unwrap();
     paginated(client.search_customers());
     paginated(client.search_customers_post());
@@ -551,4 +553,31 @@ fn every_paginated_operation_of_the_spec_has_a_stream() {
     paginated(client.get_transactions());
     paginated(client.get_rewards());
     paginated(client.list_order_events());
+}
+
+#[tokio::test]
+async fn a_page_size_the_api_cannot_take_is_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(crate::support::customer_page());
+        })
+        .await;
+    for size in [0, u32::MAX] {
+        let items: Vec<_> = client(&server)
+            .search_customers()
+            .paginate()
+            .page_size(size)
+            .items()
+            .collect()
+            .await;
+        assert_eq!(items.len(), 1);
+        let Err(Error::Validation { operation, source }) = &items[0] else {
+            panic!("expected a validation error, got {:?}", items[0])
+        };
+        assert_eq!(*operation, Some("searchCustomers"));
+        assert_eq!(source.field(), "page_size");
+    }
+    any.assert_calls_async(0).await;
 }

@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use httpmock::prelude::*;
+use imprint::httpmock::MockServerExt;
 use imprint::prelude::*;
 use imprint::{Error, RetryPolicy};
 
@@ -47,13 +48,12 @@ async fn retry_after_one_second_is_honoured() {
         })
         .await;
     limited.up_to_n_times_async(1).await;
-    let ok = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/v2/customers/C1");
-            then.status(200)
-                .json_body(serde_json::json!({ "id": "C1" }));
-        })
-        .await;
+    let customer: imprint::types::Customer =
+        serde_json::from_value(serde_json::json!({ "id": "C1" })).unwrap();
+    let ok = server.get_customer(|when, then| {
+        when.customer_id(&"C1".parse().unwrap());
+        then.ok(&customer);
+    });
     let started = Instant::now();
     client(&server)
         .get_customer()
@@ -67,7 +67,7 @@ async fn retry_after_one_second_is_honoured() {
         "waited {waited:?}"
     );
     limited.assert_calls_async(1).await;
-    ok.assert_calls_async(1).await;
+    ok.assert_calls(1);
 }
 
 #[tokio::test]

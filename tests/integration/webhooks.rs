@@ -173,7 +173,18 @@ fn a_verified_non_json_body_is_its_own_error() {
 
 /// An example value for `schema`, built from the spec's own `example`s; a
 /// required property the spec gives no example for gets a placeholder of its type.
-fn example(spec: &Value, schema: &Value) -> Option<Value> {
+/// Each webhook payload schema of the spec with the `object` it carries.
+pub(crate) const PAYLOAD_KINDS: [(&str, &str); 7] = [
+    ("ApplicationWebhookPayload", "APPLICATION"),
+    ("TransactionWebhookPayload", "TRANSACTION"),
+    ("PaymentMethodWebhookPayload", "PAYMENT_METHOD"),
+    ("CustomerLinkWebhookPayload", "CUSTOMER_LINK"),
+    ("RewardWebhookPayload", "REWARD"),
+    ("StreakWebhookPayload", "STREAK"),
+    ("AccountStatusWebhookPayload", "ACCOUNT_STATUS"),
+];
+
+pub(crate) fn example(spec: &Value, schema: &Value) -> Option<Value> {
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
         return example(spec, spec.pointer(&target[1..])?);
     }
@@ -239,15 +250,7 @@ fn placeholder(schema: &Value) -> Option<Value> {
 #[test]
 fn every_payload_kind_round_trips_from_the_specs_examples() {
     let spec: Value = serde_norway::from_str(include_str!("../../openapi.yaml")).unwrap();
-    let kinds = [
-        ("ApplicationWebhookPayload", "APPLICATION"),
-        ("TransactionWebhookPayload", "TRANSACTION"),
-        ("PaymentMethodWebhookPayload", "PAYMENT_METHOD"),
-        ("CustomerLinkWebhookPayload", "CUSTOMER_LINK"),
-        ("RewardWebhookPayload", "REWARD"),
-        ("StreakWebhookPayload", "STREAK"),
-        ("AccountStatusWebhookPayload", "ACCOUNT_STATUS"),
-    ];
+    let kinds = PAYLOAD_KINDS;
     // The spec's webhooks section names exactly these payloads.
     let named: Vec<&str> = spec["webhooks"]
         .as_object()

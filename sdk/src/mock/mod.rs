@@ -280,7 +280,7 @@ impl FakeImprint {
 
     /// Control of the operation whose generated builder is `O`:
     /// `fake.operation::<imprint::builder::CreateOrder>()`.
-    pub fn operation<'a, O: Operation<'a>>(&self) -> OperationControl {
+    pub fn operation<O: Operation>(&self) -> OperationControl {
         self.operation_meta(O::META)
     }
 

@@ -27,6 +27,9 @@ impl ClientHooks<Config> for Client {
                 merchant_key.clone(),
             );
         }
+        if let Some(call) = CallContext::current() {
+            call.add_headers(headers);
+        }
         if let Some(body) = request.body().and_then(reqwest::Body::as_bytes)
             && let Err(refused) = crate::validate::check_body(body)
         {

@@ -20,6 +20,8 @@ pub(super) async fn send(
     call: &CallContext,
     mut request: reqwest::Request,
 ) -> reqwest::Result<reqwest::Response> {
+    // The call's own options (timeout, deadline, retry policy) over the client's.
+    let config: &Config = &call.config(config);
     let meta = call.meta();
     let limit = match meta.safety() {
         Safety::Safe => config.retry.attempts(),

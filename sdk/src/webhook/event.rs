@@ -35,12 +35,25 @@ pub enum Event {
 }
 
 /// A delivery of a kind the SDK does not know.
-#[derive(Clone, Debug)]
+///
+/// `Debug` prints the payload with classified fields replaced and SSN, card
+/// and email formats masked ([`crate::classification`]); the fields hold it
+/// whole.
+#[derive(Clone)]
 pub struct UnknownEvent {
     /// Its `object` field, if it had one.
     pub object: Option<String>,
     /// The whole payload.
     pub payload: Value,
+}
+
+impl std::fmt::Debug for UnknownEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnknownEvent")
+            .field("object", &self.object)
+            .field("payload", &redact::scrubbed(&self.payload))
+            .finish()
+    }
 }
 
 impl Event {

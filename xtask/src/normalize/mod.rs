@@ -63,8 +63,10 @@ pub enum Kind {
     PathSegment,
     /// A cursor-paginated list response now requires `data`.
     PageData,
-    /// A `required` entry naming an undeclared property was dropped.
+    /// A `required` entry naming an undeclared property was dropped (responses).
     UndeclaredRequired,
+    /// A `required` entry naming an undeclared property was declared (requests).
+    RequiredDeclared,
 }
 
 impl Kind {
@@ -81,7 +83,12 @@ impl Kind {
             Kind::SensitiveField => "sensitive fields typed as redacting secrets",
             Kind::PathSegment => "path parameters typed as checked path segments",
             Kind::PageData => "paginated list responses: `data` required",
-            Kind::UndeclaredRequired => "`required` entries naming undeclared properties dropped",
+            Kind::UndeclaredRequired => {
+                "`required` entries naming undeclared properties dropped (responses)"
+            }
+            Kind::RequiredDeclared => {
+                "`required` entries naming undeclared properties declared (request bodies)"
+            }
         }
     }
 }

@@ -6,7 +6,9 @@
 //! it like the normalizer's rewrites. They key on shapes (an enum of strings, a
 //! struct with a classified field), never on today's type names.
 
+pub mod client_docs;
 pub mod open_enums;
+pub mod optional_setters;
 pub mod redacted_debug;
 
 use std::fmt;
@@ -20,13 +22,21 @@ pub struct Refined {
     pub open_enums: Vec<String>,
     /// Types whose `Debug` prints classified fields redacted.
     pub redacted_debug: Vec<String>,
+    /// Body-builder setters of optional text that now take `&str`.
+    pub optional_setters: Vec<String>,
+    /// `Client` methods whose docs show `.call()`/`.stream()`.
+    pub client_docs: Vec<String>,
 }
 
 /// Runs every refinement over `file`; the error names an enum whose listed
 /// values already use the catch-all variant's name.
 pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
+    let client_docs = client_docs::rewrite(&mut file.items);
     let Some(types) = module_mut(&mut file.items, "types") else {
-        return Ok(Refined::default());
+        return Ok(Refined {
+            client_docs,
+            ..Refined::default()
+        });
     };
     let open_enums = open_enums::open(types).map_err(|name| {
         format!(
@@ -34,17 +44,22 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
             open_enums::VARIANT
         )
     })?;
-    let mut redacted_debug = redacted_debug::redact(types);
+    let mut redacted_debug = redacted_debug::redact(types, Some("for_each_redacted_type"));
+    let plain: Vec<syn::Item> = types.clone();
+    let mut optional_setters = Vec::new();
     if let Some(builders) = module_mut(types, "builder") {
         redacted_debug.extend(
-            redacted_debug::redact(builders)
+            redacted_debug::redact(builders, None)
                 .into_iter()
                 .map(|name| format!("builder::{name}")),
         );
+        optional_setters = optional_setters::rebound(&plain, builders);
     }
     Ok(Refined {
         open_enums,
         redacted_debug,
+        optional_setters,
+        client_docs,
     })
 }
 
@@ -56,6 +71,8 @@ impl fmt::Display for Refined {
                 "types printing classified fields redacted in Debug",
                 &self.redacted_debug,
             ),
+            ("optional text setters taking &str", &self.optional_setters),
+            ("operations documented with .call()", &self.client_docs),
         ] {
             let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
             let more = names.len().saturating_sub(shown.len());
@@ -68,6 +85,29 @@ impl fmt::Display for Refined {
         }
         Ok(())
     }
+}
+
+/// A test-only macro `name` that invokes its argument once per entry of
+/// `calls` (each written `$m!(…);`), so the SDK's tests enumerate what a
+/// refinement changed from the generated code itself, not from a hand list.
+pub(crate) fn test_listing(
+    name: &str,
+    what: &str,
+    calls: &[proc_macro2::TokenStream],
+) -> Vec<syn::Item> {
+    let name = quote::format_ident!("{name}");
+    let doc = format!("Invokes `$m!` for {what} (tests only).");
+    vec![
+        syn::parse_quote! {
+            #[doc = #doc]
+            #[cfg(test)]
+            macro_rules! #name { ($m:ident) => { #(#calls)* }; }
+        },
+        syn::parse_quote! {
+            #[cfg(test)]
+            pub(crate) use #name;
+        },
+    ]
 }
 
 /// The items of the inline module `name` among `items`.

@@ -62,6 +62,7 @@ pub fn open(items: &mut Vec<syn::Item>) -> Result<Vec<String>, String> {
         });
         opened.push(name);
     }
+    let mut listing = Vec::new();
     for name in &opened {
         let values: Vec<(syn::Ident, String)> = items
             .iter()
@@ -78,6 +79,8 @@ pub fn open(items: &mut Vec<syn::Item>) -> Result<Vec<String>, String> {
             .unwrap_or_default();
         rewrite_impls(items, name, &values);
         let ident = format_ident!("{name}");
+        let texts = values.iter().map(|(_, text)| text);
+        listing.push(quote! { $m!(#ident, [#(#texts),*]); });
         let arms = values
             .iter()
             .map(|(variant, text)| quote! { Self::#variant => #text, });
@@ -92,6 +95,13 @@ pub fn open(items: &mut Vec<syn::Item>) -> Result<Vec<String>, String> {
                 }
             }
         });
+    }
+    if !opened.is_empty() {
+        items.extend(super::test_listing(
+            "for_each_open_enum",
+            "every enum opened to unlisted values, with its listed values",
+            &listing,
+        ));
     }
     Ok(opened)
 }

@@ -13,8 +13,9 @@ use super::{remove_derive, serde_name};
 use crate::classification::class_of;
 
 /// Rewrites `Debug` of every struct among `items` that holds a classified
-/// field; returns their names.
-pub fn redact(items: &mut Vec<syn::Item>) -> Vec<String> {
+/// field; returns their names. `listing` names the test-only macro that lists
+/// them, when the module's types can be built by deserializing.
+pub fn redact(items: &mut Vec<syn::Item>, listing: Option<&str>) -> Vec<String> {
     let mut impls = Vec::new();
     let mut redacted = Vec::new();
     for item in items.iter_mut() {
@@ -55,6 +56,20 @@ pub fn redact(items: &mut Vec<syn::Item>) -> Vec<String> {
         redacted.push(format_ident!("{}", text).to_string());
     }
     items.extend(impls);
+    if let Some(listing) = listing.filter(|_| !redacted.is_empty()) {
+        let calls: Vec<proc_macro2::TokenStream> = redacted
+            .iter()
+            .map(|name| {
+                let ident = format_ident!("{name}");
+                quote! { $m!(#ident); }
+            })
+            .collect();
+        items.extend(super::test_listing(
+            listing,
+            "every type whose Debug redacts classified fields",
+            &calls,
+        ));
+    }
     redacted
 }
 
@@ -80,7 +95,7 @@ mod tests {
             #[derive(Clone, Debug)]
             pub struct Merchant { pub name: String }
         };
-        assert_eq!(redact(&mut file.items), ["Customer"]);
+        assert_eq!(redact(&mut file.items, None), ["Customer"]);
         let text = file.to_token_stream().to_string();
         assert!(
             text.contains("# [derive (Clone)] pub struct Customer"),

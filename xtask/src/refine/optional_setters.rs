@@ -1,0 +1,164 @@
+//! Setters of optional text fields in generated body builders take `&str`.
+//!
+//! typify's setter for an `Option<String>` field is bounded by
+//! `T: TryInto<Option<String>>`, which `&str` does not satisfy, so
+//! `.partner_customer_id("P1")` fails to compile with an error pointing into
+//! the generated code. Such setters (and those of string newtypes that convert
+//! from `String`) are rebounded on the facade's `crate::IntoOptional`, which
+//! takes the value, an `Option` of it, `String`, `&String` and `&str`; a string
+//! newtype also gets the identity conversion, so passing it still works.
+
+use quote::ToTokens;
+
+use super::impl_of;
+
+/// Rewrites the setters in `builders` whose field is an optional string or
+/// string newtype of `types`; returns `Type::setter` for each.
+pub fn rebound(types: &[syn::Item], builders: &mut Vec<syn::Item>) -> Vec<String> {
+    let newtypes: Vec<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) => match (impl_of(block)?, &block.trait_) {
+                ((name, Some(t)), Some((path, _)))
+                    if t == "From" && path.to_token_stream().to_string().contains("String") =>
+                {
+                    Some(name)
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let mut changed = Vec::new();
+    let mut identities = Vec::new();
+    for item in builders.iter_mut() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let Some((owner, None)) = impl_of(block) else {
+            continue;
+        };
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(setter) = member else {
+                continue;
+            };
+            let Some(inner) = optional_target(setter) else {
+                continue;
+            };
+            let inner_name = inner.to_token_stream().to_string();
+            let newtype = newtypes
+                .iter()
+                .find(|n| inner_name.ends_with(&format!(":: {n}")) || inner_name == **n);
+            let is_string = inner_name.replace(' ', "") == "::std::string::String";
+            if !is_string && newtype.is_none() {
+                continue;
+            }
+            if let Some(newtype) = newtype
+                && !identities.contains(newtype)
+            {
+                identities.push(newtype.clone());
+            }
+            let field = &setter.sig.ident;
+            setter.sig.generics.where_clause =
+                Some(syn::parse_quote!(where T: crate::IntoOptional<#inner>));
+            setter.block = syn::parse_quote!({
+                self.#field = Ok(crate::IntoOptional::into_optional(value));
+                self
+            });
+            changed.push(format!("{owner}::{field}"));
+        }
+    }
+    for name in identities {
+        let ident = quote::format_ident!("{name}");
+        builders.push(syn::parse_quote! {
+            impl crate::IntoOptional<super::#ident> for super::#ident {
+                fn into_optional(self) -> ::std::option::Option<Self> {
+                    ::std::option::Option::Some(self)
+                }
+            }
+        });
+    }
+    changed
+}
+
+/// `Y` when the setter is `fn f<T>(mut self, value: T) -> Self where T: TryInto<Option<Y>>, …`.
+fn optional_target(setter: &syn::ImplItemFn) -> Option<syn::Type> {
+    let predicates = &setter.sig.generics.where_clause.as_ref()?.predicates;
+    predicates.iter().find_map(|predicate| {
+        let syn::WherePredicate::Type(bound) = predicate else {
+            return None;
+        };
+        if bound.bounded_ty.to_token_stream().to_string() != "T" {
+            return None;
+        }
+        bound.bounds.iter().find_map(|b| {
+            let syn::TypeParamBound::Trait(t) = b else {
+                return None;
+            };
+            let last = t.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            let Some(syn::GenericArgument::Type(syn::Type::Path(option))) = args.args.first()
+            else {
+                return None;
+            };
+            let option = option.path.segments.last()?;
+            if option.ident != "Option" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(inner) = &option.arguments else {
+                return None;
+            };
+            match inner.args.first()? {
+                syn::GenericArgument::Type(ty) => Some(ty.clone()),
+                _ => None,
+            }
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optional_text_setters_take_into_optional() {
+        let types: syn::File = syn::parse_quote! {
+            pub struct PartnerId(pub ::std::string::String);
+            impl ::std::convert::From<::std::string::String> for PartnerId { fn from(v: ::std::string::String) -> Self { Self(v) } }
+        };
+        let mut builders: syn::File = syn::parse_quote! {
+            impl Body {
+                pub fn note<T>(mut self, value: T) -> Self
+                where T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>, T::Error: ::std::fmt::Display,
+                { self.note = value.try_into().map_err(|e| format!("{e}")); self }
+                pub fn partner<T>(mut self, value: T) -> Self
+                where T: ::std::convert::TryInto<::std::option::Option<super::PartnerId>>, T::Error: ::std::fmt::Display,
+                { self.partner = value.try_into().map_err(|e| format!("{e}")); self }
+                pub fn count<T>(mut self, value: T) -> Self
+                where T: ::std::convert::TryInto<::std::option::Option<i64>>, T::Error: ::std::fmt::Display,
+                { self.count = value.try_into().map_err(|e| format!("{e}")); self }
+            }
+        };
+        let changed = rebound(&types.items, &mut builders.items);
+        assert_eq!(changed, ["Body::note", "Body::partner"]);
+        let text = builders.to_token_stream().to_string();
+        assert!(text.contains("where T : crate :: IntoOptional < :: std :: string :: String > { self . note = Ok (crate :: IntoOptional :: into_optional (value)) ; self }"), "{text}");
+        assert!(
+            text.contains(
+                "impl crate :: IntoOptional < super :: PartnerId > for super :: PartnerId"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "where T : :: std :: convert :: TryInto < :: std :: option :: Option < i64 > >"
+            ),
+            "{text}"
+        );
+    }
+}
