@@ -46,7 +46,27 @@
 //!   examples and benchmarks.
 //! - `httpmock`: `httpmock::MockServerExt`, typed [httpmock](https://docs.rs/httpmock)
 //!   mocks generated for every operation.
+//! - `schemars`: `schemars::JsonSchema` for every generated type, and
+//!   `component_schemas()`, the schema of each spec component's Rust type.
+//! - TLS, exactly one of: `rustls-aws-lc` (the default: rustls with aws-lc-rs,
+//!   which offers post-quantum key exchange and a FIPS build; its C library is
+//!   built with cc, and cmake on some targets) or `rustls-ring` (rustls with
+//!   ring, which needs no C toolchain beyond ring's own and builds faster:
+//!   `default-features = false, features = ["rustls-ring"]`). With `rustls-ring`
+//!   the SDK installs ring as rustls' process-wide provider when a client is
+//!   built, unless one is installed already.
 #![warn(missing_docs)]
+
+#[cfg(not(any(feature = "rustls-aws-lc", feature = "rustls-ring")))]
+compile_error!(
+    "imprint-sdk needs a TLS provider: enable the feature `rustls-aws-lc` (the default) \
+     or `rustls-ring`"
+);
+#[cfg(all(feature = "rustls-aws-lc", feature = "rustls-ring"))]
+compile_error!(
+    "imprint-sdk's TLS features `rustls-aws-lc` and `rustls-ring` exclude each other: \
+     enable exactly one (with `rustls-ring`, set `default-features = false`)"
+);
 
 // The facade's layers, lowest first: a module uses only the ones above it
 // (ARCHITECTURE.md draws it, `tests/integration/layers.rs` keeps it so). Blank
@@ -120,7 +140,9 @@ pub use client::{
 };
 pub use config::{Config, MERCHANT_KEY_HEADER, USER_AGENT};
 pub use error::{ApiError, ConfigError, DecodeError, Error, MAX_ERROR_BODY, Result};
-pub use generated::{Client, builder, component_schemas, types};
+#[cfg(feature = "schemars")]
+pub use generated::component_schemas;
+pub use generated::{Client, builder, types};
 pub use meta::{OperationMeta, PageParams, Safety};
 pub use operation::Operation;
 pub use pagination::{Paginated, Paginator};

@@ -6,8 +6,10 @@
 //! it like the normalizer's rewrites. They key on shapes (an enum of strings, a
 //! struct with a classified field), never on today's type names.
 
+pub mod api_version;
 pub mod open_enums;
 pub mod redacted_debug;
+pub mod schemars_feature;
 
 use std::fmt;
 
@@ -20,14 +22,25 @@ pub struct Refined {
     pub open_enums: Vec<String>,
     /// Types whose `Debug` prints classified fields redacted.
     pub redacted_debug: Vec<String>,
+    /// Types deriving `JsonSchema` only under the sdk's feature `schemars`.
+    pub schemars_gated: Vec<String>,
+    /// Builders no longer sending progenitor's `api-version` header.
+    pub api_version_removed: Vec<String>,
 }
 
 /// Runs every refinement over `file`; the error names an enum whose listed
 /// values already use the catch-all variant's name.
 pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
+    let api_version_removed = module_mut(&mut file.items, "builder")
+        .map(|builders| api_version::remove(builders))
+        .unwrap_or_default();
     let Some(types) = module_mut(&mut file.items, "types") else {
-        return Ok(Refined::default());
+        return Ok(Refined {
+            api_version_removed,
+            ..Refined::default()
+        });
     };
+    let schemars_gated = schemars_feature::gate(types);
     let open_enums = open_enums::open(types).map_err(|name| {
         format!(
             "enum `{name}` lists a value named `{}`, the name of the variant for unlisted values",
@@ -45,6 +58,8 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
     Ok(Refined {
         open_enums,
         redacted_debug,
+        schemars_gated,
+        api_version_removed,
     })
 }
 
@@ -55,6 +70,14 @@ impl fmt::Display for Refined {
             (
                 "types printing classified fields redacted in Debug",
                 &self.redacted_debug,
+            ),
+            (
+                "types deriving JsonSchema under the feature `schemars`",
+                &self.schemars_gated,
+            ),
+            (
+                "builders without progenitor's `api-version` header",
+                &self.api_version_removed,
             ),
         ] {
             let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
