@@ -248,8 +248,8 @@ fn future_sizes(client: &imprint::Client, http: &reqwest::Client, server: &Serve
     format!("| 1. future of one searchCustomersPost | SDK {sdk} bytes vs raw reqwest {raw} bytes | | |")
 }
 
-/// 5. Items per second streaming 100k customers, 100 per page, from a server
-/// without added latency.
+/// Section 5: items per second streaming 100k customers, 100 per page, from a
+/// server without added latency.
 fn streaming(runs: usize) -> Vec<String> {
     const CUSTOMERS: usize = 100_000;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -326,7 +326,7 @@ fn streaming(runs: usize) -> Vec<String> {
     ]
 }
 
-/// The child of 6: `count` sequential searches by `who` (`sdk` or `raw`)
+/// The child of section 6: `count` sequential searches by `who` (`sdk` or `raw`)
 /// after a warm-up of 100, under callgrind.
 fn instructions_child(who: &str, count: usize) {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -382,8 +382,9 @@ fn callgrind(who: &str, count: usize) -> (u64, u64) {
     counts
 }
 
-/// 6. Instructions per request: the difference of a 600- and a 300-request
-/// run, over 300, so start-up and warm-up cancel out. Deterministic, so one run.
+/// Section 6: instructions per request, the difference of a 600- and a
+/// 300-request run over 300, so start-up and warm-up cancel out. Deterministic,
+/// so one run.
 fn instructions(_runs: usize) -> Vec<String> {
     let per_request = |who: &str| {
         let (c1, s1) = callgrind(who, 300);
