@@ -5,6 +5,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use reqwest::ResponseBuilderExt;
+
 use crate::call::CallContext;
 use crate::config::Config;
 
@@ -20,7 +22,8 @@ pub(super) async fn send(
         let response = super::retry::send(&http, &config, &call, request).await?;
         let mut head = http::Response::builder()
             .status(response.status())
-            .version(response.version());
+            .version(response.version())
+            .url(response.url().clone());
         if let Some(headers) = head.headers_mut() {
             *headers = response.headers().clone();
         }
