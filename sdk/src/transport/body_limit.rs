@@ -7,6 +7,13 @@ use reqwest::ResponseBuilderExt;
 /// more. The failure is `http_body_util::LengthLimitError`, which the error
 /// mapping recognises.
 pub(super) fn limit(response: reqwest::Response, max: u64) -> reqwest::Response {
+    // An exact length within the limit is a bound already: hyper ends an
+    // HTTP/1 body at its Content-Length and h2 refuses data beyond it (a body
+    // reqwest decompresses has no exact length). Wrapping costs a measured
+    // 1.5 k instructions a response.
+    if response.content_length().is_some_and(|length| length <= max) {
+        return response;
+    }
     let max = usize::try_from(max).unwrap_or(usize::MAX);
     // The way back from `http::Response` reads the URL from the extensions,
     // where the way there does not put it: without this, every response would
@@ -41,7 +48,10 @@ mod tests {
     #[test]
     fn the_response_keeps_its_url() {
         let url = reqwest::Url::parse("http://127.0.0.1:9/v2/customers").unwrap();
-        let response = http::Response::builder().url(url.clone()).body("").unwrap();
+        let response = http::Response::builder()
+            .url(url.clone())
+            .body("longer than 10")
+            .unwrap();
         assert_eq!(limit(reqwest::Response::from(response), 10).url(), &url);
     }
 
