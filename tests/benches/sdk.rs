@@ -396,7 +396,9 @@ fn instructions(_runs: usize) -> Vec<String> {
     };
     let (raw_client, raw_server) = per_request("raw");
     let (sdk_client, sdk_server) = per_request("sdk");
+    let server = Server::start(10, Duration::ZERO);
     vec![
+        future_sizes(&server.client(), &reqwest::Client::new(), &server),
         format!(
             "| 6. instructions per searchCustomersPost (callgrind), client thread | SDK {sdk_client:.1} k vs raw reqwest {raw_client:.1} k | {:.3}× | |",
             sdk_client / raw_client
