@@ -245,7 +245,9 @@ fn future_sizes(client: &imprint::Client, http: &reqwest::Client, server: &Serve
     let body = body();
     let sdk = std::mem::size_of_val(&client.search_customers_post().body(body.clone()).call());
     let raw = std::mem::size_of_val(&raw_search(http, server, &body));
-    format!("| 1. future of one searchCustomersPost | SDK {sdk} bytes vs raw reqwest {raw} bytes | | |")
+    format!(
+        "| 1. future of one searchCustomersPost | SDK {sdk} bytes vs raw reqwest {raw} bytes | | |"
+    )
 }
 
 /// Section 5: items per second streaming 100k customers, 100 per page, from a

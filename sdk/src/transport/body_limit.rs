@@ -11,7 +11,10 @@ pub(super) fn limit(response: reqwest::Response, max: u64) -> reqwest::Response 
     // HTTP/1 body at its Content-Length and h2 refuses data beyond it (a body
     // reqwest decompresses has no exact length). Wrapping costs a measured
     // 1.5 k instructions a response.
-    if response.content_length().is_some_and(|length| length <= max) {
+    if response
+        .content_length()
+        .is_some_and(|length| length <= max)
+    {
         return response;
     }
     let max = usize::try_from(max).unwrap_or(usize::MAX);
