@@ -11,7 +11,9 @@
 //!
 //! 1. Per-request overhead: `searchCustomersPost` through the SDK vs a
 //!    hand-written reqwest + serde_json POST of the same body, same server,
-//!    same 10-customer page; 10,000 requests sequentially and 32 in flight.
+//!    same 10-customer page; 10,000 requests sequentially and 32 in flight;
+//!    beside it the harness against itself (A/A) and the hand-written client
+//!    with and without a per-request timeout.
 //! 2. Pagination: 200 pages, server 5 ms per page, consumer 5 ms per page:
 //!    hand-written cursor loop vs SDK stream vs SDK stream with read-ahead.
 //! 3. Memory: peak RSS of a process streaming 10k vs 100k customers.
