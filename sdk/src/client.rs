@@ -243,6 +243,10 @@ impl ClientBuilder {
                 .unwrap_or(self.environment.base_url()),
             self.allow_insecure_http,
         )?;
+        // reqwest 0.13 names no provider without aws-lc-rs: it takes rustls'
+        // process-wide one, so ring becomes that unless the application chose.
+        #[cfg(feature = "rustls-ring")]
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = self
             .http
             .unwrap_or_default()

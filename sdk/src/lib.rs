@@ -49,11 +49,12 @@
 //!
 //! # Tracing
 //!
-//! Events and spans use the target `imprint`: one span per attempt (operation,
-//! method, path template, attempt, status, elapsed), filled when the response
-//! arrives, so a subscriber shows each request on span close, e.g.
-//! `tracing_subscriber::fmt().with_env_filter("imprint=info").with_span_events(FmtSpan::CLOSE)`.
-//! Bodies, URL values and secrets are never recorded.
+//! Each call is an `imprint.call` span (target `imprint::call`) with one
+//! `imprint.request` span per HTTP attempt under it (target `imprint::http`),
+//! carrying OpenTelemetry's HTTP-client attribute names; each completed call
+//! logs one DEBUG event, so `RUST_LOG=imprint=debug` shows one line per call.
+//! [`telemetry`] lists every span, attribute, event and metric. Bodies, URL
+//! values, path ids, header values and secrets are never recorded.
 //!
 //! # Features
 //!
@@ -61,6 +62,15 @@
 //!   examples and benchmarks.
 //! - `httpmock`: `httpmock::MockServerExt`, typed [httpmock](https://docs.rs/httpmock)
 //!   mocks generated for every operation.
+//! - `schemars`: `schemars::JsonSchema` for every generated type, and
+//!   `component_schemas()`, the schema of each spec component's Rust type.
+//! - TLS, exactly one of: `rustls-aws-lc` (the default: rustls with aws-lc-rs,
+//!   which offers post-quantum key exchange and a FIPS build; its C library is
+//!   built with cc, and cmake on some targets) or `rustls-ring` (rustls with
+//!   ring, which needs no C toolchain beyond ring's own and builds faster:
+//!   `default-features = false, features = ["rustls-ring"]`). With `rustls-ring`
+//!   the SDK installs ring as rustls' process-wide provider when a client is
+//!   built, unless one is installed already.
 //! - `metrics`: request, call, retry and pagination metrics through the
 //!   [`metrics`](https://docs.rs/metrics) facade (see [`telemetry`]).
 //! - `otel`: a W3C `traceparent` on requests sent inside an OpenTelemetry trace
@@ -70,6 +80,17 @@
 //! are listed in [`telemetry`].
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(not(any(feature = "rustls-aws-lc", feature = "rustls-ring")))]
+compile_error!(
+    "imprint-sdk needs a TLS provider: enable the feature `rustls-aws-lc` (the default) \
+     or `rustls-ring`"
+);
+#[cfg(all(feature = "rustls-aws-lc", feature = "rustls-ring"))]
+compile_error!(
+    "imprint-sdk's TLS features `rustls-aws-lc` and `rustls-ring` exclude each other: \
+     enable exactly one (with `rustls-ring`, set `default-features = false`)"
+);
 
 // The facade's layers, lowest first: a module uses only the ones above it
 // (ARCHITECTURE.md draws it, `tests/integration/layers.rs` keeps it so). Blank
@@ -153,7 +174,9 @@ pub use error::{
     ApiError, ConfigError, DecodeError, Error, ErrorType, MAX_ERROR_BODY, REQUEST_ID_HEADERS,
     Result,
 };
-pub use generated::{Client, builder, component_schemas, types};
+#[cfg(feature = "schemars")]
+pub use generated::component_schemas;
+pub use generated::{Client, builder, types};
 pub use meta::{OperationMeta, PageParams, Safety};
 pub use operation::{Operation, WithOptions};
 pub use optional::IntoOptional;

@@ -1,6 +1,5 @@
 //! [`PathSegment`]: a value that goes into a URL path as exactly one segment.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -109,8 +108,9 @@ impl<'de> Deserialize<'de> for PathSegment {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for PathSegment {
-    fn schema_name() -> Cow<'static, str> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "PathSegment".into()
     }
 

@@ -5,7 +5,6 @@
 //! `{:?}` of any request or response shows [`REDACTED`] in their place while
 //! serialization still sends the real value.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -88,8 +87,9 @@ impl<'de> Deserialize<'de> for Sensitive {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Sensitive {
-    fn schema_name() -> Cow<'static, str> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "SensitiveString".into()
     }
 
@@ -196,8 +196,9 @@ impl<'de> Deserialize<'de> for Ssn {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Ssn {
-    fn schema_name() -> Cow<'static, str> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "Ssn".into()
     }
 

@@ -134,6 +134,7 @@ mod generated_types {
 
     /// An instance of `schema` with every property present: classified
     /// subtrees hold markers, everything else plain values.
+    #[cfg(feature = "schemars")]
     fn instance(root: &Value, schema: &Value, marked: bool) -> Value {
         if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
             let name = target.rsplit('/').next().unwrap();
@@ -198,6 +199,7 @@ mod generated_types {
         }
     }
 
+    #[cfg(feature = "schemars")]
     #[test]
     fn no_type_with_classified_fields_prints_them_in_debug() {
         let mut checked = 0;

@@ -1,7 +1,6 @@
 //! [`UnknownValue`]: an enum value the spec did not list when this SDK was
 //! generated.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -64,8 +63,9 @@ impl<'de> Deserialize<'de> for UnknownValue {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for UnknownValue {
-    fn schema_name() -> Cow<'static, str> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "UnknownValue".into()
     }
 

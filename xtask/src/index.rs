@@ -157,6 +157,7 @@ impl Index {
         let components = quote! {
             /// The JSON Schema of the Rust type generated for each `components.schemas`
             /// entry of `openapi.yaml`, by component name (emitted by `cargo xtask codegen`).
+            #[cfg(feature = "schemars")]
             pub fn component_schemas() -> ::std::vec::Vec<(&'static str, ::schemars::Schema)> {
                 ::std::vec![#(#schemas),*]
             }

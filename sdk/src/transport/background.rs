@@ -5,6 +5,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use reqwest::ResponseBuilderExt;
 use tracing::Instrument;
 
 use crate::call::CallContext;
@@ -22,7 +23,8 @@ pub(super) async fn send(
         let response = super::retry::send(&http, &config, &call, request).await?;
         let mut head = http::Response::builder()
             .status(response.status())
-            .version(response.version());
+            .version(response.version())
+            .url(response.url().clone());
         if let Some(headers) = head.headers_mut() {
             *headers = response.headers().clone();
         }

@@ -62,7 +62,9 @@ impl ClientHooks<Config> for Client {
         if call.background() {
             background::send(self.client().clone(), config.clone(), call, request).await
         } else {
-            retry::send(self.client(), config, &call, request).await
+            // On the heap: the send loop's state would otherwise be carried
+            // inline through every layer of the call's future.
+            Box::pin(retry::send(self.client(), config, &call, request)).await
         }
     }
 }

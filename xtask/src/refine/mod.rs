@@ -6,10 +6,12 @@
 //! it like the normalizer's rewrites. They key on shapes (an enum of strings, a
 //! struct with a classified field), never on today's type names.
 
+pub mod api_version;
 pub mod client_docs;
 pub mod open_enums;
 pub mod optional_setters;
 pub mod redacted_debug;
+pub mod schemars_feature;
 
 use std::fmt;
 
@@ -26,18 +28,27 @@ pub struct Refined {
     pub optional_setters: Vec<String>,
     /// `Client` methods whose docs show `.call()`/`.stream()`.
     pub client_docs: Vec<String>,
+    /// Types deriving `JsonSchema` only under the sdk's feature `schemars`.
+    pub schemars_gated: Vec<String>,
+    /// Builders no longer sending progenitor's `api-version` header.
+    pub api_version_removed: Vec<String>,
 }
 
 /// Runs every refinement over `file`; the error names an enum whose listed
 /// values already use the catch-all variant's name.
 pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
     let client_docs = client_docs::rewrite(&mut file.items);
+    let api_version_removed = module_mut(&mut file.items, "builder")
+        .map(|builders| api_version::remove(builders))
+        .unwrap_or_default();
     let Some(types) = module_mut(&mut file.items, "types") else {
         return Ok(Refined {
             client_docs,
+            api_version_removed,
             ..Refined::default()
         });
     };
+    let schemars_gated = schemars_feature::gate(types);
     let open_enums = open_enums::open(types).map_err(|name| {
         format!(
             "enum `{name}` lists a value named `{}`, the name of the variant for unlisted values",
@@ -60,6 +71,8 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
         redacted_debug,
         optional_setters,
         client_docs,
+        schemars_gated,
+        api_version_removed,
     })
 }
 
@@ -73,6 +86,14 @@ impl fmt::Display for Refined {
             ),
             ("optional text setters taking &str", &self.optional_setters),
             ("operations documented with .call()", &self.client_docs),
+            (
+                "types deriving JsonSchema under the feature `schemars`",
+                &self.schemars_gated,
+            ),
+            (
+                "builders without progenitor's `api-version` header",
+                &self.api_version_removed,
+            ),
         ] {
             let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
             let more = names.len().saturating_sub(shown.len());

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# A user's build, measured: ./sdk-call (one searchCustomersPost through the
+# SDK) against ./raw-call (the same call with reqwest + serde + serde_json +
+# tokio alone), for each TLS provider: clean debug and release build times,
+# crates compiled, release binary size. Each build gets a fresh target
+# directory (removed afterwards); the two projects alternate so drift in the
+# machine's load lands on both. Prints Markdown table rows with the load.
+#
+#   tests/footprint/measure.sh                 # both providers
+#   tests/footprint/measure.sh ring            # one of aws-lc, ring
+#   tests/footprint/measure.sh sdk-crate       # the workspace's clean `cargo build -p imprint-sdk`
+#
+# Versions come from each project's Cargo.lock (a trimmed copy of the
+# workspace's), so `--locked` holds; the crates must be in cargo's cache or
+# downloadable.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+scratch=${FOOTPRINT_SCRATCH:-/tmp/imprint-footprint}
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+# build <dir> <profile flag or ""> <features>: prints "seconds crates"
+build() {
+  local dir=$1 profile=$2 features=$3 target="$scratch/target"
+  rm -rf "$target"
+  local log="$scratch/log" start end
+  mkdir -p "$scratch"
+  start=$(date +%s.%N)
+  (cd "$dir" && CARGO_TARGET_DIR="$target" CARGO_TERM_PROGRESS_WHEN=never \
+    cargo build --locked $profile $features 2>"$log")
+  end=$(date +%s.%N)
+  echo "$(echo "$end - $start" | bc) $(grep -c '^ *Compiling ' "$log")"
+}
+
+provider() {
+  local tls=$1 features="--no-default-features --features $1"
+  local row=() sizes=()
+  for profile in "" --release; do
+    for project in raw-call sdk-call; do
+      local before; before=$(load)
+      read -r seconds crates < <(build "$here/$project" "$profile" "$features")
+      local kind=${profile:+release}; kind=${kind:-debug}
+      echo "| $tls | $project | clean $kind build | $(printf %.1f "$seconds") s | $crates crates | load $before→$(load) |"
+      if [ -n "$profile" ]; then
+        local bin="$scratch/target/release/$project"
+        strip -o "$scratch/stripped" "$bin"
+        echo "| $tls | $project | release binary | $(stat -c %s "$bin") bytes | stripped $(stat -c %s "$scratch/stripped") bytes | |"
+      fi
+    done
+  done
+  rm -rf "$scratch/target"
+}
+
+case "${1:-all}" in
+  all) provider aws-lc; provider ring ;;
+  aws-lc|ring) provider "$1" ;;
+  sdk-crate)
+    before=$(load)
+    read -r seconds crates < <(build "$here/../.." "-p imprint-sdk" "")
+    echo "| imprint-sdk (workspace, default features) | clean debug build | $(printf %.1f "$seconds") s | $crates crates | load $before→$(load) |"
+    rm -rf "$scratch/target" ;;
+  *) echo "usage: $0 [aws-lc|ring|sdk-crate]" >&2; exit 2 ;;
+esac
