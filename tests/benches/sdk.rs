@@ -8,6 +8,7 @@
 //! cargo bench -p imprint-tests --bench sdk -- --only streaming    # 5
 //! cargo bench -p imprint-tests --bench sdk -- --only instructions # 6 (needs valgrind)
 //! cargo bench -p imprint-tests --bench sdk -- --only overhead --telemetry
+//! cargo bench -p imprint-tests --bench sdk -- --only body-limit   # 7
 //! ```
 //!
 //! `--telemetry` runs with a tracing subscriber at INFO (formatting to a sink)
@@ -29,6 +30,9 @@
 //!    without and with read-ahead, in items per second.
 //! 6. Instructions per request (`valgrind --tool=callgrind`, client and server
 //!    threads apart) for the contenders of 1, and the size of each one's future.
+//! 7. Body limit: peak RSS of a process receiving a 128 or 512 MiB success
+//!    body through the SDK (default 32 MiB limit: refused while reading) vs
+//!    hand-written reqwest reading it whole.
 //!
 //! Each measurement runs the contenders interleaved, after a discarded warm-up,
 //! and reports the median and the spread (min–max) of the runs.
@@ -672,6 +676,100 @@ fn memory(runs: usize) -> Vec<String> {
     )]
 }
 
+/// Peak resident memory of this process so far, in KiB.
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// A child process: a local server answers one search with a `mib` MiB body
+/// (chunked, no length given), read by the SDK with its default body limit or
+/// by hand-written reqwest; prints the peak resident memory in KiB.
+fn oversized_child(who: &str, mib: usize) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let app = axum::Router::new().fallback(move || async move {
+            let chunk = axum::body::Bytes::from(vec![b' '; 64 * 1024]);
+            let chunks = futures::stream::iter(
+                (0..mib * 16).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
+            );
+            axum::body::Body::from_stream(chunks)
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        match who {
+            "sdk" => {
+                let client = imprint::Client::builder()
+                    .api_key("k")
+                    .base_url(&base)
+                    .retry_policy(imprint::RetryPolicy::disabled())
+                    .build()
+                    .unwrap();
+                let result = client.search_customers().call().await;
+                assert!(
+                    matches!(result, Err(imprint::Error::BodyTooLarge { .. })),
+                    "{result:?}"
+                );
+            }
+            _ => {
+                let body = reqwest::Client::new()
+                    .get(format!("{base}/v2/customers"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap();
+                assert_eq!(body.len(), mib << 20);
+            }
+        }
+    });
+    println!("{}", peak_kib());
+}
+
+fn body_limit(runs: usize) -> Vec<String> {
+    let measure = |who: &str, mib: usize| -> f64 {
+        let output = Command::new(std::env::current_exe().unwrap())
+            .args(["--oversized", who, &mib.to_string()])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .parse::<f64>()
+            .unwrap()
+            / 1024.0
+    };
+    let mut rows = Vec::new();
+    for mib in [128, 512] {
+        let (mut sdk, mut raw) = (Vec::new(), Vec::new());
+        for _ in 0..runs.min(3) {
+            sdk.push(measure("sdk", mib));
+            raw.push(measure("raw", mib));
+        }
+        let (s, r) = (stats(sdk), stats(raw));
+        let bound = 32.0 + 32.0;
+        let met = if s.median <= bound { "met" } else { "missed" };
+        rows.push(format!(
+            "| 7. body limit, peak RSS, a {mib} MiB success body (SDK: default 32 MiB limit, refused) | SDK {:.1} MiB ({:.1}–{:.1}) vs reqwest reading it all {:.1} MiB ({:.1}–{:.1}) | **{:.3}×** | SDK ≤ {bound:.0} MiB (limit + runtime): {met} |",
+            s.median, s.min, s.max, r.median, r.min, r.max, s.median / r.median
+        ));
+    }
+    rows
+}
+
 fn timed(program: &str, args: &[&str], env: &[(&str, &str)]) -> f64 {
     let started = Instant::now();
     let status = Command::new(program)
@@ -772,19 +870,24 @@ fn main() {
         instructions_child(&args[i + 1], args[i + 2].parse().unwrap());
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--oversized") {
+        oversized_child(&args[i + 1], args[i + 2].parse().unwrap());
+        return;
+    }
     if args.iter().any(|a| a == "--telemetry") {
         install_telemetry();
     }
     let runs = 7;
-    let all: [(&str, Section); 6] = [
+    let all: [(&str, Section); 7] = [
         ("overhead", overhead),
         ("pagination", pagination),
         ("memory", memory),
         ("codegen", codegen),
         ("streaming", streaming),
         ("instructions", instructions),
+        ("body-limit", body_limit),
     ];
-    // Sections 1-3 and 5 by default; `--codegen` adds 4, `--callgrind` 6;
+    // Sections 1-3, 5 and 7 by default; `--codegen` adds 4, `--callgrind` 6;
     // `--only <name>` runs one.
     let only = args
         .iter()
