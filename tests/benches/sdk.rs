@@ -634,34 +634,11 @@ fn memory_child(count: usize) {
         }
         assert_eq!(seen, count);
     });
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let peak = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .unwrap()
-        .trim()
-        .trim_end_matches(" kB")
-        .trim();
-    println!("{peak}");
+    println!("{}", peak_kib());
 }
 
 fn memory(runs: usize) -> Vec<String> {
-    let measure = |count: usize| -> f64 {
-        let output = Command::new(std::env::current_exe().unwrap())
-            .args(["--memory", &count.to_string()])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout)
-            .trim()
-            .parse::<f64>()
-            .unwrap()
-            / 1024.0
-    };
+    let measure = |count: usize| child_mib(&["--memory", &count.to_string()]);
     let (mut small, mut large) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         small.push(measure(10_000));
@@ -674,6 +651,25 @@ fn memory(runs: usize) -> Vec<String> {
         "| 3. memory, peak RSS streaming customers, 100 per page | 10k: {:.1} MiB ({:.1}–{:.1}); 100k: {:.1} MiB ({:.1}–{:.1}) | **{ratio:.3}×** | ≤ 1.2×: {met} |",
         s.median, s.min, s.max, l.median, l.min, l.max
     )]
+}
+
+/// Runs this benchmark as a child with `args` and reads the peak RSS (KiB) it
+/// prints, in MiB.
+fn child_mib(args: &[&str]) -> f64 {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse::<f64>()
+        .unwrap()
+        / 1024.0
 }
 
 /// Peak resident memory of this process so far, in KiB.
@@ -736,22 +732,7 @@ fn oversized_child(who: &str, mib: usize) {
 }
 
 fn body_limit(runs: usize) -> Vec<String> {
-    let measure = |who: &str, mib: usize| -> f64 {
-        let output = Command::new(std::env::current_exe().unwrap())
-            .args(["--oversized", who, &mib.to_string()])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout)
-            .trim()
-            .parse::<f64>()
-            .unwrap()
-            / 1024.0
-    };
+    let measure = |who: &str, mib: usize| child_mib(&["--oversized", who, &mib.to_string()]);
     let mut rows = Vec::new();
     for mib in [128, 512] {
         let (mut sdk, mut raw) = (Vec::new(), Vec::new());
