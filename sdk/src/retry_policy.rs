@@ -89,11 +89,6 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// The floor every wait is raised to.
-    pub fn floor(&self) -> Duration {
-        self.min_delay
-    }
-
     /// Jittered back-off: uniform in `[min_delay, max(min_delay, ceiling)]`,
     /// where the ceiling is `min(max_delay, base_delay · 2^(attempt-1))`.
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {

@@ -45,6 +45,10 @@ pub(super) async fn send(
             .instrument(attempt_span.span().clone())
             .await;
         attempt_span.finish(&result);
+        let give_up = |stop: RetryStop, reason: std::borrow::Cow<'static, str>| {
+            call.stop(stop);
+            telemetry::exhausted(meta, attempt, reason, stop);
+        };
         let wait = match &result {
             Ok(response) => {
                 call.note_status(response.status());
@@ -53,8 +57,7 @@ pub(super) async fn send(
             }
             Err(error) => {
                 if error.is_timeout() && cut_by_deadline {
-                    call.stop(RetryStop::Deadline);
-                    telemetry::exhausted(meta, attempt, "timeout".into(), RetryStop::Deadline);
+                    give_up(RetryStop::Deadline, "timeout".into());
                     return result;
                 }
                 retryable_transport(error).then(|| Ok(config.retry.backoff(attempt)))
@@ -63,8 +66,7 @@ pub(super) async fn send(
         let next = match (wait, spare) {
             (None, _) => None,
             (Some(Err(stop)), _) => {
-                call.stop(stop);
-                telemetry::exhausted(meta, attempt, telemetry::retry_reason(&result), stop);
+                give_up(stop, telemetry::retry_reason(&result));
                 None
             }
             (Some(Ok(_)), None) if limit == 1 => {
@@ -74,15 +76,11 @@ pub(super) async fn send(
                 None
             }
             (Some(Ok(_)), None) => {
-                call.stop(RetryStop::MaxAttempts);
-                let reason = telemetry::retry_reason(&result);
-                telemetry::exhausted(meta, attempt, reason, RetryStop::MaxAttempts);
+                give_up(RetryStop::MaxAttempts, telemetry::retry_reason(&result));
                 None
             }
             (Some(Ok(wait)), Some(_)) if wait >= call.remaining(config.deadline) => {
-                call.stop(RetryStop::Deadline);
-                let reason = telemetry::retry_reason(&result);
-                telemetry::exhausted(meta, attempt, reason, RetryStop::Deadline);
+                give_up(RetryStop::Deadline, telemetry::retry_reason(&result));
                 None
             }
             (Some(Ok(wait)), Some(next)) => Some((wait, next)),
