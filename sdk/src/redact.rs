@@ -48,19 +48,19 @@ const MAX_SEPARATOR_RUN: usize = 4;
 
 /// Whether a field name (any casing or separators) is classified.
 pub fn is_classified(name: &str) -> bool {
-    let wanted = normalized(name);
-    !wanted.is_empty()
+    letters(name).next().is_some()
         && SECRET_FIELDS
             .iter()
             .chain(PERSONAL_FIELDS.iter())
-            .any(|field| normalized(field) == wanted)
+            .any(|field| letters(field).eq(letters(name)))
 }
 
-fn normalized(name: &str) -> String {
+/// A name's letters and digits, lower case: compared lazily, since this runs
+/// for every key and word of the text being masked.
+fn letters(name: &str) -> impl Iterator<Item = char> + '_ {
     name.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// A bounded, masked excerpt of a response body.

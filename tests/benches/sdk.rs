@@ -295,6 +295,35 @@ fn future_sizes(client: &imprint::Client, http: &reqwest::Client, server: &Serve
     )
 }
 
+/// A hand-written cursor loop against the SDK's stream without and with
+/// read-ahead: one discarded warm-up, then `runs` rounds interleaved.
+fn loop_against_streams<L, LF, S, SF>(
+    runtime: &tokio::runtime::Runtime,
+    runs: usize,
+    hand_loop: L,
+    stream: S,
+) -> (Stats, Stats, Stats)
+where
+    L: Fn() -> LF,
+    LF: std::future::Future<Output = f64>,
+    S: Fn(bool) -> SF,
+    SF: std::future::Future<Output = f64>,
+{
+    runtime.block_on(async {
+        hand_loop().await;
+        stream(true).await;
+    });
+    let (mut looped, mut plain, mut ahead) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        runtime.block_on(async {
+            looped.push(hand_loop().await);
+            plain.push(stream(false).await);
+            ahead.push(stream(true).await);
+        });
+    }
+    (stats(looped), stats(plain), stats(ahead))
+}
+
 /// Section 5: items per second streaming 100k customers, 100 per page, from a
 /// server without added latency.
 fn streaming(runs: usize) -> Vec<String> {
@@ -341,19 +370,7 @@ fn streaming(runs: usize) -> Vec<String> {
         assert_eq!(seen, CUSTOMERS);
         CUSTOMERS as f64 / started.elapsed().as_secs_f64()
     };
-    runtime.block_on(async {
-        hand_loop().await;
-        stream(true).await;
-    });
-    let (mut looped, mut plain, mut ahead) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..runs {
-        runtime.block_on(async {
-            looped.push(hand_loop().await);
-            plain.push(stream(false).await);
-            ahead.push(stream(true).await);
-        });
-    }
-    let (l, p, a) = (stats(looped), stats(plain), stats(ahead));
+    let (l, p, a) = loop_against_streams(&runtime, runs, hand_loop, stream);
     let row = |label: &str, x: &Stats| {
         format!(
             "| | {label} {:.0} items/s ({:.0}–{:.0}) | {:.2}× the loop | |",
@@ -538,18 +555,7 @@ fn pagination(runs: usize) -> Vec<String> {
         assert_eq!(count, PAGES);
         started.elapsed().as_secs_f64()
     };
-    runtime.block_on(async {
-        hand_loop().await;
-        stream(true).await;
-    });
-    let (mut looped, mut plain, mut ahead) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..runs {
-        runtime.block_on(async {
-            looped.push(hand_loop().await);
-            plain.push(stream(false).await);
-            ahead.push(stream(true).await);
-        });
-    }
+    let (l, p, a) = loop_against_streams(&runtime, runs, hand_loop, stream);
     // What one page really costs each side: the server's 5 ms plus the request
     // itself, and the consumer's 5 ms plus its hand-off to the blocking pool;
     // and the same page from a server without the 5 ms (the request's own cost).
@@ -562,7 +568,6 @@ fn pagination(runs: usize) -> Vec<String> {
     };
     let nominal = PAGES as f64 * PAGE_WORK.as_secs_f64();
     let measured = PAGES as f64 * server_page.max(consumer_page);
-    let (l, p, a) = (stats(looped), stats(plain), stats(ahead));
     let met = |ideal: f64| {
         if a.median <= 1.1 * ideal {
             "met"

@@ -56,7 +56,7 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
         )
     })?;
     let mut redacted_debug = redacted_debug::redact(types, Some("for_each_redacted_type"));
-    let plain: Vec<syn::Item> = types.clone();
+    let newtypes = optional_setters::string_newtypes(types);
     let mut optional_setters = Vec::new();
     if let Some(builders) = module_mut(types, "builder") {
         redacted_debug.extend(
@@ -64,7 +64,7 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
                 .into_iter()
                 .map(|name| format!("builder::{name}")),
         );
-        optional_setters = optional_setters::rebound(&plain, builders);
+        optional_setters = optional_setters::rebound(&newtypes, builders);
     }
     Ok(Refined {
         open_enums,

@@ -12,10 +12,10 @@ use quote::ToTokens;
 
 use super::impl_of;
 
-/// Rewrites the setters in `builders` whose field is an optional string or
-/// string newtype of `types`; returns `Type::setter` for each.
-pub fn rebound(types: &[syn::Item], builders: &mut Vec<syn::Item>) -> Vec<String> {
-    let newtypes: Vec<String> = types
+/// The types among `types` that convert from `String` (typify's string
+/// newtypes), by name.
+pub fn string_newtypes(types: &[syn::Item]) -> Vec<String> {
+    types
         .iter()
         .filter_map(|item| match item {
             syn::Item::Impl(block) => match (impl_of(block)?, &block.trait_) {
@@ -28,7 +28,12 @@ pub fn rebound(types: &[syn::Item], builders: &mut Vec<syn::Item>) -> Vec<String
             },
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// Rewrites the setters in `builders` whose field is an optional string or
+/// one of the string `newtypes`; returns `Type::setter` for each.
+pub fn rebound(newtypes: &[String], builders: &mut Vec<syn::Item>) -> Vec<String> {
     let mut changed = Vec::new();
     let mut identities = Vec::new();
     for item in builders.iter_mut() {
@@ -144,7 +149,7 @@ mod tests {
                 { self.count = value.try_into().map_err(|e| format!("{e}")); self }
             }
         };
-        let changed = rebound(&types.items, &mut builders.items);
+        let changed = rebound(&string_newtypes(&types.items), &mut builders.items);
         assert_eq!(changed, ["Body::note", "Body::partner"]);
         let text = builders.to_token_stream().to_string();
         assert!(text.contains("where T : crate :: IntoOptional < :: std :: string :: String > { self . note = Ok (crate :: IntoOptional :: into_optional (value)) ; self }"), "{text}");
