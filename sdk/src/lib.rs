@@ -68,9 +68,12 @@
 //!   which offers post-quantum key exchange and a FIPS build; its C library is
 //!   built with cc, and cmake on some targets) or `rustls-ring` (rustls with
 //!   ring, which needs no C toolchain beyond ring's own and builds faster:
-//!   `default-features = false, features = ["rustls-ring"]`). With `rustls-ring`
+//!   `default-features = false, features = ["rustls-ring", "webhooks"]`). With `rustls-ring`
 //!   the SDK installs ring as rustls' process-wide provider when a client is
 //!   built, unless one is installed already.
+//! - `webhooks` (on by default): webhook verification, [`webhook`]. Its HMAC and
+//!   SHA-256 crates are the only ones it adds; a service that only calls the
+//!   API can leave it out.
 //! - `metrics`: request, call, retry and pagination metrics through the
 //!   [`metrics`](https://docs.rs/metrics) facade (see [`telemetry`]).
 //! - `otel`: a W3C `traceparent` on requests sent inside an OpenTelemetry trace
@@ -147,6 +150,8 @@ mod client;
 mod types_ext;
 
 // On top:
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhook;
 
 #[cfg(feature = "mock")]

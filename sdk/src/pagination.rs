@@ -39,8 +39,8 @@ use std::num::NonZeroU32;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use futures::Stream;
-use futures::future::BoxFuture;
+use futures_util::Stream;
+use futures_util::future::BoxFuture;
 
 use crate::error::Error;
 pub use crate::error::PaginationErrorKind;
@@ -178,7 +178,7 @@ impl<'a, B: Paginated + 'a> Paginator<'a, B> {
     pub fn pages(self) -> Pages<'a, B> {
         // A refused setting is the stream's first and only item.
         let refused = self.refused.map(|source| -> Fetch<'a, B::Output> {
-            Box::pin(futures::future::ready(Err(Error::Validation {
+            Box::pin(futures_util::future::ready(Err(Error::Validation {
                 operation: Some(B::META.id),
                 source,
             })))
@@ -320,7 +320,7 @@ impl<'a, B: Paginated + 'a> Stream for Pages<'a, B> {
             this.current = Some(this.ahead.take().unwrap_or_else(|| this.fetch(false)));
         }
         let fetch = this.current.as_mut().expect("a fetch is in flight");
-        let result = futures::ready!(fetch.as_mut().poll(cx));
+        let result = std::task::ready!(fetch.as_mut().poll(cx));
         this.current = None;
         let page = match result.and_then(|page| this.accept(&page).map(|()| page)) {
             Ok(page) => page,
@@ -334,7 +334,7 @@ impl<'a, B: Paginated + 'a> Stream for Pages<'a, B> {
             // own task, which goes on while the caller works on this page.
             let mut next = this.fetch(true);
             if let Poll::Ready(result) = next.as_mut().poll(cx) {
-                next = Box::pin(futures::future::ready(result));
+                next = Box::pin(futures_util::future::ready(result));
             }
             this.ahead = Some(next);
         }
@@ -365,7 +365,7 @@ impl<'a, B: Paginated + 'a> Stream for Items<'a, B> {
                 }
                 return Poll::Ready(Some(Ok(item)));
             }
-            match futures::ready!(Pin::new(&mut this.pages).poll_next(cx)) {
+            match std::task::ready!(Pin::new(&mut this.pages).poll_next(cx)) {
                 Some(Ok(page)) => this.buffer.extend(B::into_items(page)),
                 Some(Err(error)) => return Poll::Ready(Some(Err(error))),
                 None => return Poll::Ready(None),
@@ -414,11 +414,11 @@ impl<T: Send + 'static> OwnedStream<T> {
     /// A stream built by `make` over `client`, which the stream owns.
     pub fn new<F>(client: Client, make: F) -> Self
     where
-        F: for<'c> FnOnce(&'c Client) -> futures::stream::BoxStream<'c, Result<T, Error>>
+        F: for<'c> FnOnce(&'c Client) -> futures_util::stream::BoxStream<'c, Result<T, Error>>
             + Send
             + 'static,
     {
-        use futures::StreamExt;
+        use futures_util::StreamExt;
         let slot = std::sync::Arc::new(std::sync::Mutex::new(None));
         let out = std::sync::Arc::clone(&slot);
         let driver = Box::pin(async move {

@@ -9,6 +9,8 @@
 #   tests/footprint/measure.sh                 # both providers
 #   tests/footprint/measure.sh ring            # one of aws-lc, ring
 #   tests/footprint/measure.sh sdk-crate       # the workspace's clean `cargo build -p imprint-sdk`
+#   tests/footprint/measure.sh debug ring 3    # clean debug builds only, 3 alternating rounds
+#   SDK_FEATURES=webhooks tests/footprint/measure.sh debug   # the SDK with webhook verification
 #
 # Versions come from each project's Cargo.lock (a trimmed copy of the
 # workspace's), so `--locked` holds; the crates must be in cargo's cache or
@@ -50,6 +52,18 @@ provider() {
   rm -rf "$scratch/target"
 }
 
+# Clean debug builds of both projects, alternating, with each round's ratio.
+debug_rounds() {
+  local tls=$1 rounds=$2 features="--no-default-features --features $1"
+  for round in $(seq "$rounds"); do
+    local before; before=$(load)
+    read -r raw raw_crates < <(build "$here/raw-call" "" "$features")
+    read -r sdk sdk_crates < <(build "$here/sdk-call" "" "$features${SDK_FEATURES:+,$SDK_FEATURES}")
+    echo "| $tls${SDK_FEATURES:+ + $SDK_FEATURES} | round $round | clean debug build | raw $(printf %.1f "$raw") s ($raw_crates crates) | SDK $(printf %.1f "$sdk") s ($sdk_crates crates) | $(echo "scale=3; $sdk / $raw" | bc)× | load $before→$(load) |"
+  done
+  rm -rf "$scratch/target"
+}
+
 case "${1:-all}" in
   all) provider aws-lc; provider ring ;;
   aws-lc|ring) provider "$1" ;;
@@ -58,5 +72,6 @@ case "${1:-all}" in
     read -r seconds crates < <(build "$here/../.." "-p imprint-sdk" "")
     echo "| imprint-sdk (workspace, default features) | clean debug build | $(printf %.1f "$seconds") s | $crates crates | load $before→$(load) |"
     rm -rf "$scratch/target" ;;
-  *) echo "usage: $0 [aws-lc|ring|sdk-crate]" >&2; exit 2 ;;
+  debug) debug_rounds "${2:-aws-lc}" "${3:-3}" ;;
+  *) echo "usage: $0 [aws-lc|ring|sdk-crate|debug [aws-lc|ring] [rounds]]" >&2; exit 2 ;;
 esac
