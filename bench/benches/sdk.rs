@@ -2,13 +2,13 @@
 //! loopback, printed as a Markdown table (BENCHMARKS.md holds a copy).
 //!
 //! ```text
-//! cargo bench -p imprint-tests --bench sdk                 # 1-3 and 5, a few minutes
-//! cargo bench -p imprint-tests --bench sdk -- --codegen    # adds 4 (builds in a scratch target dir)
-//! cargo bench -p imprint-tests --bench sdk -- --only pagination   # one section
-//! cargo bench -p imprint-tests --bench sdk -- --only streaming    # 5
-//! cargo bench -p imprint-tests --bench sdk -- --only instructions # 6 (needs valgrind)
-//! cargo bench -p imprint-tests --bench sdk -- --only overhead --telemetry
-//! cargo bench -p imprint-tests --bench sdk -- --only body-limit   # 7
+//! cargo bench -p imprint-bench --bench sdk                 # 1-3 and 5, a few minutes
+//! cargo bench -p imprint-bench --bench sdk -- --codegen    # adds 4 (builds in a scratch target dir)
+//! cargo bench -p imprint-bench --bench sdk -- --only pagination   # one section
+//! cargo bench -p imprint-bench --bench sdk -- --only streaming    # 5
+//! cargo bench -p imprint-bench --bench sdk -- --only instructions # 6 (needs valgrind)
+//! cargo bench -p imprint-bench --features telemetry -- --only overhead --telemetry
+//! cargo bench -p imprint-bench --bench sdk -- --only body-limit   # 7
 //! ```
 //!
 //! `--telemetry` runs with a tracing subscriber at INFO (formatting to a sink)
@@ -46,83 +46,7 @@ use imprint::prelude::*;
 use imprint::types::{CustomerListResponse, SearchCustomersPostBody};
 use tracing_subscriber::Layer;
 
-const SEED: u64 = 7;
-
-/// A fake server on a thread and runtime of its own, so it does not share the
-/// client's scheduler. Stops when dropped.
-struct Server {
-    base_url: String,
-    key: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Server {
-    fn start(customers: usize, latency: Duration) -> Server {
-        let (ready, address) = std::sync::mpsc::channel();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("fake-server".into())
-            .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                runtime.block_on(async move {
-                    let fake = FakeImprint::builder()
-                        .customers(customers)
-                        .seed(SEED)
-                        .latency(latency)
-                        .start()
-                        .await
-                        .unwrap();
-                    ready
-                        .send((fake.base_url(), fake.api_key().to_string()))
-                        .unwrap();
-                    let _ = stopped.await;
-                });
-            })
-            .unwrap();
-        let (base_url, key) = address.recv().unwrap();
-        Server {
-            base_url,
-            key,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    fn client(&self) -> imprint::Client {
-        imprint::Client::builder()
-            .api_key(self.key.as_str())
-            .base_url(self.base_url.as_str())
-            .build()
-            .unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.stop.take().map(|s| s.send(()));
-        let _ = self.thread.take().map(|t| t.join());
-    }
-}
-
-/// Median and spread of a set of runs.
-struct Stats {
-    median: f64,
-    min: f64,
-    max: f64,
-}
-
-fn stats(mut runs: Vec<f64>) -> Stats {
-    runs.sort_by(f64::total_cmp);
-    Stats {
-        median: runs[runs.len() / 2],
-        min: runs[0],
-        max: runs[runs.len() - 1],
-    }
-}
+use imprint_bench::{SEED, Server, Stats, stats};
 
 fn body() -> SearchCustomersPostBody {
     SearchCustomersPostBody::builder()
@@ -861,6 +785,13 @@ fn main() {
         return;
     }
     if args.iter().any(|a| a == "--telemetry") {
+        if !cfg!(feature = "telemetry") {
+            eprintln!(
+                "--telemetry records the SDK's metrics, which need its `metrics` feature: \
+                 cargo bench -p imprint-bench --features telemetry -- --telemetry"
+            );
+            std::process::exit(2);
+        }
         install_telemetry();
     }
     let runs = 7;
