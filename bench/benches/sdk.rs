@@ -184,28 +184,42 @@ fn overhead(runs: usize) -> Vec<String> {
             s.median, s.min, s.max, r.median, r.min, r.max, ratio.median, ratio.min, ratio.max
         ));
         // The harness's own noise: the hand-written client against itself.
-        let mut aa = Vec::new();
-        for _ in 0..runs {
-            let (a, b) = runtime.block_on(side_by_side(concurrency, &raw, &raw));
-            aa.push(a / b);
-        }
-        let aa = stats(aa);
+        let aa = ratio_runs(&runtime, runs, concurrency, &raw, &raw);
         rows.push(format!(
             "| | A/A: raw reqwest vs raw reqwest, {label} | {:.3}× ({:.3}–{:.3}) | |",
             aa.median, aa.min, aa.max
         ));
-        let mut timer = Vec::new();
-        for _ in 0..runs {
-            let (a, b) = runtime.block_on(side_by_side(concurrency, &timed_raw, &raw));
-            timer.push(a / b);
-        }
-        let timer = stats(timer);
+        let timer = ratio_runs(&runtime, runs, concurrency, &timed_raw, &raw);
         rows.push(format!(
             "| | raw reqwest with a 30 s per-request timeout vs without, {label} | {:.3}× ({:.3}–{:.3}) | |",
             timer.median, timer.min, timer.max
         ));
     }
     rows
+}
+
+/// The ratio of `a`'s throughput to `b`'s over `runs` side-by-side runs.
+fn ratio_runs<FA, FB, FutA, FutB>(
+    runtime: &tokio::runtime::Runtime,
+    runs: usize,
+    concurrency: usize,
+    a: &FA,
+    b: &FB,
+) -> Stats
+where
+    FA: Fn() -> FutA,
+    FB: Fn() -> FutB,
+    FutA: std::future::Future<Output = usize>,
+    FutB: std::future::Future<Output = usize>,
+{
+    stats(
+        (0..runs)
+            .map(|_| {
+                let (a, b) = runtime.block_on(side_by_side(concurrency, a, b));
+                a / b
+            })
+            .collect(),
+    )
 }
 
 /// The size of one request's future, SDK and hand-written: what every poll
