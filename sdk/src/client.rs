@@ -169,7 +169,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to open a connection (default 10 s). Ignored with [`http_client`](Self::http_client).
+    /// Time allowed to open a connection (default 10 s), also with [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
