@@ -173,16 +173,9 @@ pub(crate) struct CallContext {
     background: bool,
     options: CallOptions,
     attempts: AtomicU32,
-    report: Mutex<Report>,
-}
-
-/// What the hooks observed, behind one lock (written a few times per call).
-#[derive(Default)]
-struct Report {
-    rejected: Option<ValidationError>,
-    stopped_by: Option<RetryStop>,
-    status: Option<StatusCode>,
-    max_body: u64,
+    /// What the hooks observed, behind one lock (written a few times per
+    /// call); its `attempts` stays 0, counted in `attempts` instead.
+    report: Mutex<CallFacts>,
 }
 
 tokio::task_local! {
@@ -208,7 +201,7 @@ impl CallContext {
             background,
             options,
             attempts: AtomicU32::new(0),
-            report: Mutex::new(Report::default()),
+            report: Mutex::new(CallFacts::default()),
         })
     }
 
@@ -308,17 +301,13 @@ impl CallContext {
 
     /// Everything the error mapping needs, taken out of the context.
     pub(crate) fn facts(&self) -> CallFacts {
-        let report = std::mem::take(&mut *self.report());
         CallFacts {
             attempts: self.attempts.load(Ordering::Relaxed),
-            rejected: report.rejected,
-            stopped_by: report.stopped_by,
-            status: report.status,
-            max_body: report.max_body,
+            ..std::mem::take(&mut *self.report())
         }
     }
 
-    fn report(&self) -> std::sync::MutexGuard<'_, Report> {
+    fn report(&self) -> std::sync::MutexGuard<'_, CallFacts> {
         // A panic while holding this lock leaves nothing half-written worth refusing.
         self.report.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -7,7 +7,6 @@
 //! [`Operation`].
 
 use std::future::Future;
-use std::sync::Arc;
 
 use progenitor_client::ResponseValue;
 use tracing::Instrument;
@@ -125,8 +124,7 @@ pub trait Operation: sealed::Request {
     fn call_with_response(
         self,
     ) -> impl Future<Output = Result<ResponseValue<Self::Output>, Error>> + Send {
-        let options = self.options().unwrap_or_default();
-        run(self, CallContext::with_options(Self::META, false, options))
+        run(self, false)
     }
 }
 
@@ -177,18 +175,18 @@ impl<R: sealed::Request> sealed::Request for WithOptions<R> {
 /// Sends `operation` with its HTTP exchange in a task of its own, so it makes
 /// progress while the caller does not poll (pagination read-ahead). Dropping the
 /// returned future aborts that task.
-pub(crate) fn call_in_background<O: Operation>(
-    operation: O,
-) -> impl Future<Output = Result<O::Output, Error>> + Send {
-    let options = operation.options().unwrap_or_default();
-    let context = CallContext::with_options(O::META, true, options);
-    async move { run(operation, context).await.map(ResponseValue::into_inner) }
+pub(crate) async fn call_in_background<O: Operation>(operation: O) -> Result<O::Output, Error> {
+    run(operation, true).await.map(ResponseValue::into_inner)
 }
 
+/// Sends `operation` inside a call context made on the first poll, so the
+/// call's deadline counts from when it is awaited, not from when it was built.
 async fn run<O: Operation>(
     operation: O,
-    context: Arc<CallContext>,
+    background: bool,
 ) -> Result<ResponseValue<O::Output>, Error> {
+    let options = operation.options().unwrap_or_default();
+    let context = CallContext::with_options(O::META, background, options);
     let telemetry = CallSpan::start(O::META);
     let result = async {
         if let Some(source) = context.invalid_options() {

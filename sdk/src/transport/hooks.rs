@@ -9,6 +9,9 @@ use crate::call::CallContext;
 use crate::config::{Config, MERCHANT_KEY_HEADER};
 use crate::generated::Client;
 
+/// Checked once, at compile time, rather than on every request.
+const MERCHANT_KEY: HeaderName = HeaderName::from_static(MERCHANT_KEY_HEADER);
+
 impl ClientHooks<Config> for Client {
     /// Adds credentials, the merchant key and the user agent, and refuses a body
     /// that fails validation before it is sent.
@@ -22,10 +25,7 @@ impl ClientHooks<Config> for Client {
         headers.insert(AUTHORIZATION, config.authorization.clone());
         headers.insert(USER_AGENT, config.user_agent.clone());
         if let Some(merchant_key) = &config.merchant_key {
-            headers.insert(
-                HeaderName::from_static(MERCHANT_KEY_HEADER),
-                merchant_key.clone(),
-            );
+            headers.insert(MERCHANT_KEY, merchant_key.clone());
         }
         if let Some(call) = CallContext::current() {
             call.add_headers(headers);

@@ -23,7 +23,8 @@ pub(super) async fn send(
     // The call's own options (timeout, deadline, retry policy) over the client's.
     let config: &Config = &call.config(config);
     let meta = call.meta();
-    let limit = match meta.safety() {
+    let safety = meta.safety();
+    let limit = match safety {
         Safety::Safe => config.retry.attempts(),
         Safety::Unsafe => 1,
     };
@@ -70,7 +71,7 @@ pub(super) async fn send(
                 None
             }
             (Some(Ok(_)), None) if limit == 1 => {
-                if meta.safety() == Safety::Unsafe {
+                if safety == Safety::Unsafe {
                     telemetry::unsafe_not_retried(meta, telemetry::retry_reason(&result));
                 }
                 None

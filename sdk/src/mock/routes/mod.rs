@@ -154,10 +154,7 @@ impl Answer {
 
     /// The error envelope `{"error": {"type", "message"}}` (`ApiError`).
     pub(crate) fn error(status: u16, kind: &str, message: impl Into<String>) -> Self {
-        Answer {
-            status,
-            body: Some(json!({ "error": { "type": kind, "message": message.into() } })),
-        }
+        Answer::from(Reply::error(status, kind, &message.into()))
     }
 
     /// The spec's `ConflictError`, `{"type", "message"}`.
@@ -263,15 +260,21 @@ fn authorized(keys: &[String], headers: &HeaderMap) -> Option<String> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())?;
-    keys.iter()
-        .find(|key| {
-            let basic = format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
-            );
-            given == basic || given == format!("Bearer {key}")
-        })
-        .cloned()
+    // Decoded once, rather than every key encoded both ways per request.
+    let presented = match given.split_once(' ')? {
+        ("Bearer", key) => key.to_string(),
+        ("Basic", encoded) => {
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .ok()?;
+            String::from_utf8(decoded)
+                .ok()?
+                .strip_suffix(':')?
+                .to_string()
+        }
+        _ => return None,
+    };
+    keys.iter().find(|key| **key == presented).cloned()
 }
 
 async fn serve(
