@@ -55,8 +55,9 @@ fn main() {
     println!("cargo:rustc-env=XTASK_FINGERPRINT={fingerprint}");
 }
 
-/// The file's items as tokens, without `#[cfg(test)]` items: formatting,
-/// comments and tests do not change what is generated.
+/// The file's items as tokens, without `#[cfg(test)]` items: formatting, `//`
+/// comments and tests do not change the fingerprint. Doc comments do (they are
+/// attributes to syn); after editing one, `cargo xtask codegen` restamps.
 fn code_tokens(source: &str) -> String {
     let mut file = syn::parse_file(source).expect("xtask sources parse");
     file.items.retain(|item| !is_test(item));

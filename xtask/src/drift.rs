@@ -230,9 +230,12 @@ mod tests {
         let root = crate::workspace_root();
         let spec = crate::spec::load(&root.join("openapi.yaml")).unwrap();
         let fresh = crate::generate::generate(&spec).unwrap();
-        let companions = crate::generate::companions(&spec).unwrap();
-        let files = std::iter::once((crate::GENERATED, fresh.code.as_str()))
-            .chain(companions.iter().map(|(path, code)| (*path, code.as_str())));
+        let files = std::iter::once((crate::GENERATED, fresh.code.as_str())).chain(
+            fresh
+                .companions
+                .iter()
+                .map(|(path, code)| (*path, code.as_str())),
+        );
         for (path, code) in files {
             let on_disk = std::fs::read_to_string(root.join(path)).ok();
             let drift = diagnose(

@@ -20,7 +20,7 @@ use crate::spec::Spec;
 pub const PROGENITOR_VERSION: &str = env!("PROGENITOR_VERSION");
 
 /// A fingerprint of the xtask's own generation code (the normalizer passes,
-/// this file, the index, the spec loader; tests and comments excluded), so the
+/// this file, the index, the spec loader; tests and `//` comments excluded), so the
 /// drift check can tell "the generator changed" from "edited by hand".
 pub const XTASK_FINGERPRINT: &str = env!("XTASK_FINGERPRINT");
 
@@ -53,6 +53,9 @@ pub struct Generated {
     pub rewrites: Vec<Rewrite>,
     /// What the refinements of progenitor's output changed.
     pub refined: Refined,
+    /// The files written beside the client, each with its path: the typed
+    /// httpmock mocks and the classification table.
+    pub companions: [(&'static str, String); 2],
 }
 
 /// Why generation failed; every variant says where.
@@ -97,6 +100,8 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     check_success_responses(&doc)?;
     let api = model(&doc)?;
     let tokens = run_progenitor(&api).map_err(|message| blame_operation(&doc, message))?;
+    // After the client, whose failures are traced to an operation.
+    let companions = companions(spec, &api)?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Syntax(e.to_string()))?;
     let refined = refine::refine(&mut file).map_err(GenerateError::Generator)?;
@@ -109,6 +114,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
         types: index.types,
         rewrites,
         refined,
+        companions,
     })
 }
 
@@ -123,11 +129,14 @@ pub fn header(spec: &Spec) -> String {
     )
 }
 
-/// The files written beside the client, each with its path: the typed
-/// httpmock mocks and the classification table.
-pub fn companions(spec: &Spec) -> Result<[(&'static str, String); 2], GenerateError> {
+/// The httpmock mocks and the classification table, from the same model as
+/// the client.
+fn companions(
+    spec: &Spec,
+    api: &openapiv3::OpenAPI,
+) -> Result<[(&'static str, String); 2], GenerateError> {
     Ok([
-        (crate::GENERATED_HTTPMOCK, httpmock(spec)?),
+        (crate::GENERATED_HTTPMOCK, httpmock(spec, api)?),
         (
             crate::GENERATED_CLASSIFICATION,
             format!("{}{}", header(spec), crate::classification::sdk_module()),
@@ -138,13 +147,9 @@ pub fn companions(spec: &Spec) -> Result<[(&'static str, String); 2], GenerateEr
 /// Typed `httpmock` mocks for every operation of the client [`generate`]
 /// produces from `spec` (`MockServerExt` on `httpmock::MockServer`), compiled
 /// into the sdk under its feature `httpmock`.
-pub fn httpmock(spec: &Spec) -> Result<String, GenerateError> {
-    let mut doc = spec.doc.clone();
-    normalize::normalize(&mut doc)?;
-    let api = model(&doc)?;
-    let tokens =
-        catch_progenitor(|| Generator::new(&settings()).httpmock(&api, "crate::generated"))
-            .map_err(GenerateError::Generator)?;
+fn httpmock(spec: &Spec, api: &openapiv3::OpenAPI) -> Result<String, GenerateError> {
+    let tokens = catch_progenitor(|| Generator::new(&settings()).httpmock(api, "crate::generated"))
+        .map_err(GenerateError::Generator)?;
     let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Syntax(e.to_string()))?;
     Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }

@@ -64,8 +64,8 @@ pub struct Index {
 impl Index {
     /// Reads the index off progenitor's output and the normalized document.
     pub fn build(file: &syn::File, doc: &Value) -> Result<Index, IndexError> {
-        let types = module(&file.items, "types").map_or(&[][..], Vec::as_slice);
-        let builders = module(&file.items, "builder").map_or(&[][..], Vec::as_slice);
+        let types = module(&file.items, "types").unwrap_or_default();
+        let builders = module(&file.items, "builder").unwrap_or_default();
         let mut operations = Vec::new();
         for item in builders {
             let syn::Item::Impl(block) = item else {
@@ -257,14 +257,16 @@ fn absolute(ty: &syn::Type) -> TokenStream {
     }
 }
 
-fn module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a Vec<syn::Item>> {
+/// The items of the inline module `name` among `items`.
+pub(crate) fn module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a [syn::Item]> {
     items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items),
+        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| &items[..]),
         _ => None,
     })
 }
 
-fn self_ident(ty: &syn::Type) -> Option<Ident> {
+/// The last path segment of `ty`: the name of the type it denotes.
+pub(crate) fn self_ident(ty: &syn::Type) -> Option<Ident> {
     match ty {
         syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.clone()),
         _ => None,

@@ -94,10 +94,14 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
     let root = workspace_root();
     let spec = spec::load(&root.join("openapi.yaml")).map_err(|e| e.to_string())?;
     let generated = generate::generate(&spec).map_err(|e| format!("openapi.yaml: {e}"))?;
-    let companions = generate::companions(&spec).map_err(|e| format!("openapi.yaml: {e}"))?;
     let lines = generated.code.lines().count();
     let files: Vec<(&str, &str)> = std::iter::once((GENERATED, generated.code.as_str()))
-        .chain(companions.iter().map(|(path, code)| (*path, code.as_str())))
+        .chain(
+            generated
+                .companions
+                .iter()
+                .map(|(path, code)| (*path, code.as_str())),
+        )
         .collect();
     let stamp = drift::Stamp {
         spec_sha256: &spec.sha256,

@@ -55,8 +55,13 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
         path: path.into(),
         source,
     })?;
-    let doc = parse(path, &bytes)?;
-    let sha256 = hex::encode(Sha256::digest(&bytes));
+    from_bytes(path, &bytes)
+}
+
+/// A spec from bytes already read (`path` names them in errors).
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Spec, SpecError> {
+    let doc = parse(path, bytes)?;
+    let sha256 = hex::encode(Sha256::digest(bytes));
     Ok(Spec { doc, sha256 })
 }
 

@@ -64,7 +64,7 @@ pub fn diff(root: &Path, base: Option<&str>, format: Format) -> Result<String, S
         Vec::new()
     } else {
         let old = revision::spec_from(label, &old_bytes)?;
-        let new = spec::load(&path).map_err(|e| e.to_string())?;
+        let new = spec::from_bytes(&path, &new_bytes).map_err(|e| e.to_string())?;
         changes_between_specs(&old, &new)?
     };
     let report = Report {

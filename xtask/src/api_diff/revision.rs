@@ -3,8 +3,6 @@
 use std::path::Path;
 use std::process::Command;
 
-use sha2::{Digest, Sha256};
-
 use crate::spec::{self, Spec};
 
 /// The commit that last changed `openapi.yaml`.
@@ -26,11 +24,7 @@ pub fn spec_bytes_at(root: &Path, revision: &str) -> Result<Vec<u8>, String> {
 /// Parses and checks spec bytes read from `revision`.
 pub fn spec_from(revision: &str, bytes: &[u8]) -> Result<Spec, String> {
     let path = format!("openapi.yaml at {revision}");
-    let doc = spec::parse(Path::new(&path), bytes).map_err(|e| e.to_string())?;
-    Ok(Spec {
-        doc,
-        sha256: hex::encode(Sha256::digest(bytes)),
-    })
+    spec::from_bytes(Path::new(&path), bytes).map_err(|e| e.to_string())
 }
 
 /// A commit hash shortened for reading; other revisions as given.

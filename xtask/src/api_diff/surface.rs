@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use syn::visit::Visit;
 
 use super::type_name::{generic_of, mentioned, option_inner, render, result_ok};
+use crate::index::{module, self_ident};
 
 /// What a generated module offers its users.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -112,7 +113,7 @@ impl Surface {
             let syn::ReturnType::Type(_, returned) = &method.sig.output else {
                 continue;
             };
-            let Some(builder) = last_ident(returned) else {
+            let Some(builder) = self_ident(returned).map(|i| i.to_string()) else {
                 continue;
             };
             let Some(fields) = builder_items.iter().find_map(|item| match item {
@@ -190,21 +191,6 @@ fn read_operation(
     }
 }
 
-/// The items of the inline module `name` among `items`.
-fn module<'a>(items: &'a [syn::Item], name: &str) -> Option<&'a [syn::Item]> {
-    items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| &items[..]),
-        _ => None,
-    })
-}
-
-fn last_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
 fn is_pub(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
@@ -216,7 +202,7 @@ fn client_methods(items: &[syn::Item]) -> impl Iterator<Item = &syn::ImplItemFn>
         .filter_map(|item| match item {
             syn::Item::Impl(block)
                 if block.trait_.is_none()
-                    && last_ident(&block.self_ty).as_deref() == Some("Client") =>
+                    && self_ident(&block.self_ty).is_some_and(|i| i == "Client") =>
             {
                 Some(&block.items)
             }
@@ -244,7 +230,7 @@ fn impls_of<'a>(
     items
         .iter()
         .filter_map(|item| match item {
-            syn::Item::Impl(block) if last_ident(&block.self_ty).as_deref() == Some(name) => {
+            syn::Item::Impl(block) if self_ident(&block.self_ty).is_some_and(|i| i == name) => {
                 let implemented = block
                     .trait_
                     .as_ref()

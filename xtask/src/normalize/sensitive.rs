@@ -13,7 +13,7 @@ use super::walk::each_schema;
 use super::{Error, Kind, Rewrite, add_component, rewrite_at};
 
 use crate::classification::{Class, FIELDS};
-pub use crate::classification::{SECRET, SSN};
+use crate::classification::{SECRET, SSN};
 
 /// Which property names are sensitive, and the component each one points at.
 pub fn policy() -> impl Iterator<Item = (&'static str, &'static str)> {

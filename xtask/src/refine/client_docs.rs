@@ -58,9 +58,9 @@ pub fn rewrite(items: &mut [syn::Item]) -> Vec<String> {
             let paginated = builder_setters.iter().any(|(setter, ty)| {
                 setter == "starting_after"
                     || (setter == "body"
-                        && last_ident(ty).is_some_and(|body| {
+                        && crate::index::self_ident(ty).is_some_and(|body| {
                             body_setters
-                                .get(&body)
+                                .get(&body.to_string())
                                 .is_some_and(|s| s.contains(&"starting_after".to_string()))
                         }))
             });
@@ -171,7 +171,7 @@ fn types_builder_setters(items: &mut [syn::Item]) -> BTreeMap<String, Vec<String
 }
 
 /// `T` of a setter `fn x<V>(self, value: V) where V: TryInto<T>`.
-fn into_type(sig: &syn::Signature) -> Option<syn::Type> {
+pub(super) fn into_type(sig: &syn::Signature) -> Option<syn::Type> {
     let generic = sig.generics.type_params().next()?.ident.clone();
     let clause = sig.generics.where_clause.as_ref()?;
     clause.predicates.iter().find_map(|predicate| {
@@ -213,13 +213,6 @@ fn returned_builder(output: &syn::ReturnType) -> Option<String> {
     };
     let segments = &path.path.segments;
     (segments.len() == 2 && segments[0].ident == "builder").then(|| segments[1].ident.to_string())
-}
-
-fn last_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
 }
 
 /// The doc text of `attrs`, joined.

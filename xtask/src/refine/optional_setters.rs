@@ -88,42 +88,21 @@ pub fn rebound(newtypes: &[String], builders: &mut Vec<syn::Item>) -> Vec<String
 
 /// `Y` when the setter is `fn f<T>(mut self, value: T) -> Self where T: TryInto<Option<Y>>, …`.
 fn optional_target(setter: &syn::ImplItemFn) -> Option<syn::Type> {
-    let predicates = &setter.sig.generics.where_clause.as_ref()?.predicates;
-    predicates.iter().find_map(|predicate| {
-        let syn::WherePredicate::Type(bound) = predicate else {
-            return None;
-        };
-        if bound.bounded_ty.to_token_stream().to_string() != "T" {
-            return None;
-        }
-        bound.bounds.iter().find_map(|b| {
-            let syn::TypeParamBound::Trait(t) = b else {
-                return None;
-            };
-            let last = t.path.segments.last()?;
-            if last.ident != "TryInto" {
-                return None;
-            }
-            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                return None;
-            };
-            let Some(syn::GenericArgument::Type(syn::Type::Path(option))) = args.args.first()
-            else {
-                return None;
-            };
-            let option = option.path.segments.last()?;
-            if option.ident != "Option" {
-                return None;
-            }
-            let syn::PathArguments::AngleBracketed(inner) = &option.arguments else {
-                return None;
-            };
-            match inner.args.first()? {
-                syn::GenericArgument::Type(ty) => Some(ty.clone()),
-                _ => None,
-            }
-        })
-    })
+    let syn::Type::Path(option) = super::client_docs::into_type(&setter.sig)? else {
+        return None;
+    };
+    let last = option
+        .path
+        .segments
+        .last()
+        .filter(|s| s.ident == "Option")?;
+    let syn::PathArguments::AngleBracketed(inner) = &last.arguments else {
+        return None;
+    };
+    match inner.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty.clone()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub fn redact(items: &mut Vec<syn::Item>, listing: Option<&str>) -> Vec<String> 
                 }
             }
         });
-        redacted.push(format_ident!("{}", text).to_string());
+        redacted.push(text);
     }
     items.extend(impls);
     if let Some(listing) = listing.filter(|_| !redacted.is_empty()) {
