@@ -1,7 +1,8 @@
 //! Helpers for the fake-server tests: the spec's response schemas, closed, and
 //! raw HTTP exchanges with a fake that check every answer against them.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use imprint::mock::FakeImprint;
 use serde_json::{Value, json};
@@ -130,11 +131,29 @@ pub fn check_webhook(body: &Value) -> Result<(), String> {
     validate(schema, body).map_err(|errors| format!("{object} webhook: {errors}\n{body}"))
 }
 
-fn validate(mut root: Value, body: &Value) -> Result<(), String> {
-    if let Value::Object(fields) = &mut root {
-        fields.insert("components".into(), checked_spec()["components"].clone());
-    }
-    let validator = jsonschema::validator_for(&root).map_err(|e| e.to_string())?;
+/// Validates `body` against `schema` with the closed components. Validators are
+/// built once per schema: each carries a copy of every component.
+fn validate(schema: Value, body: &Value) -> Result<(), String> {
+    static BUILT: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
+    let key = schema.to_string();
+    let cached = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap()
+        .get(&key)
+        .cloned();
+    let validator = match cached {
+        Some(validator) => validator,
+        None => {
+            let mut root = schema;
+            if let Value::Object(fields) = &mut root {
+                fields.insert("components".into(), checked_spec()["components"].clone());
+            }
+            let built = Arc::new(jsonschema::validator_for(&root).map_err(|e| e.to_string())?);
+            let mut all = BUILT.get().expect("initialised above").lock().unwrap();
+            Arc::clone(all.entry(key).or_insert(built))
+        }
+    };
     let errors: Vec<String> = validator
         .iter_errors(body)
         .map(|e| format!("{e} at {}", e.instance_path()))

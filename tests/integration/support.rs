@@ -20,9 +20,14 @@ pub fn client(server: &MockServer) -> Client {
 
 /// A builder for `server`, so a test can change one setting.
 pub fn builder(server: &MockServer) -> imprint::ClientBuilder {
+    builder_at(&server.base_url())
+}
+
+/// A builder for the server at `base_url`, with fast retries.
+pub fn builder_at(base_url: &str) -> imprint::ClientBuilder {
     Client::builder()
         .api_key(KEY)
-        .base_url(server.base_url())
+        .base_url(base_url)
         .retry_policy(
             RetryPolicy::default()
                 .min_delay(Duration::from_millis(1))
@@ -362,15 +367,7 @@ impl Scripted {
 
     /// A client for this server with fast retries.
     pub fn builder(&self) -> imprint::ClientBuilder {
-        Client::builder()
-            .api_key(KEY)
-            .base_url(&self.base_url)
-            .retry_policy(
-                RetryPolicy::default()
-                    .min_delay(Duration::from_millis(1))
-                    .base_delay(Duration::from_millis(5))
-                    .max_delay(Duration::from_millis(20)),
-            )
+        builder_at(&self.base_url)
     }
 }
 
