@@ -248,8 +248,8 @@ impl Error {
             | P::InvalidUpgrade(source) => {
                 Error::transport(operation, attempts, facts.stopped_by, source)
             }
-            P::InvalidResponsePayload(body, _) => {
-                Error::decode::<T>(operation, facts.status, &body)
+            P::InvalidResponsePayload(body, source) => {
+                Error::decode(operation, facts.status, &body, &source)
             }
             P::ErrorResponse(value) => Error::Api(Box::new(ApiError::new(
                 operation,
@@ -288,7 +288,7 @@ impl Error {
                 if status.is_success() {
                     return match serde_json::from_slice::<T>(&body) {
                         Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-                        Err(_) => Err(Error::decode::<T>(operation, Some(status), &body)),
+                        Err(source) => Err(Error::decode(operation, Some(status), &body, &source)),
                     };
                 }
                 let mut api =
@@ -324,22 +324,14 @@ impl Error {
         }
     }
 
-    fn decode<T: DeserializeOwned>(
+    fn decode(
         operation: &'static str,
         status: Option<StatusCode>,
         body: &[u8],
+        source: &serde_json::Error,
     ) -> Error {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(error) => (
-                error.path().to_string(),
-                redact::serde_message(&error.inner().to_string()),
-            ),
-            Ok(_) => (
-                ".".into(),
-                "trailing characters after the JSON value".into(),
-            ),
-        };
+        let path = crate::json_path::at(body, source);
+        let message = redact::serde_message(&source.to_string());
         Error::Decode(Box::new(DecodeError {
             operation,
             status,

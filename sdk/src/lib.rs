@@ -114,6 +114,8 @@ mod sensitive;
 
 mod redact;
 
+mod json_path;
+
 mod meta;
 
 mod retry_policy;

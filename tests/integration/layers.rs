@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// The facade's modules, lowest layer first.
-const LAYERS: [&str; 25] = [
+const LAYERS: [&str; 26] = [
     "classification",
     "validation",
     "unknown_value",
@@ -18,6 +18,7 @@ const LAYERS: [&str; 25] = [
     "path_segment",
     "sensitive",
     "redact",
+    "json_path",
     "meta",
     "retry_policy",
     "validate",
