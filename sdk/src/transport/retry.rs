@@ -30,15 +30,17 @@ pub(super) async fn send(
     };
     let mut attempt = 1;
     loop {
-        let remaining = call.remaining(config.deadline);
-        let cut_by_deadline = remaining < config.timeout;
-        *request.timeout_mut() = Some(config.timeout.min(remaining));
-        // Keep a copy for the next attempt while this one is on the wire.
+        // Keep a copy for the next attempt while this one is on the wire. Made
+        // before the timeout is set, so it does not copy the extension map
+        // reqwest keeps the timeout in (the next attempt sets its own).
         let spare = if attempt < limit {
             request.try_clone()
         } else {
             None
         };
+        let remaining = call.remaining(config.deadline);
+        let cut_by_deadline = remaining < config.timeout;
+        *request.timeout_mut() = Some(config.timeout.min(remaining));
         call.note_attempt(attempt);
         let attempt_span = telemetry::Attempt::start(meta, &mut request, attempt);
         let result = http
