@@ -10,6 +10,7 @@
 #   tests/footprint/measure.sh ring            # one of aws-lc, ring
 #   tests/footprint/measure.sh sdk-crate       # the workspace's clean `cargo build -p imprint-sdk`
 #   tests/footprint/measure.sh debug ring 3    # clean debug builds only, 3 alternating rounds
+#   tests/footprint/measure.sh release ring 3  # the same with release builds
 #   SDK_FEATURES=webhooks tests/footprint/measure.sh debug   # the SDK with webhook verification
 #
 # Versions come from each project's Cargo.lock (a trimmed copy of the
@@ -52,14 +53,17 @@ provider() {
   rm -rf "$scratch/target"
 }
 
-# Clean debug builds of both projects, alternating, with each round's ratio.
-debug_rounds() {
-  local tls=$1 rounds=$2 features="--no-default-features --features $1"
+# Clean builds of one profile (debug or release) of both projects,
+# alternating, with each round's ratio.
+rounds() {
+  local kind=$1 tls=$2 rounds=$3 features="--no-default-features --features $2"
+  local profile=""
+  [ "$kind" = release ] && profile=--release
   for round in $(seq "$rounds"); do
     local before; before=$(load)
-    read -r raw raw_crates < <(build "$here/raw-call" "" "$features")
-    read -r sdk sdk_crates < <(build "$here/sdk-call" "" "$features${SDK_FEATURES:+,$SDK_FEATURES}")
-    echo "| $tls${SDK_FEATURES:+ + $SDK_FEATURES} | round $round | clean debug build | raw $(printf %.1f "$raw") s ($raw_crates crates) | SDK $(printf %.1f "$sdk") s ($sdk_crates crates) | $(echo "scale=3; $sdk / $raw" | bc)× | load $before→$(load) |"
+    read -r raw raw_crates < <(build "$here/raw-call" "$profile" "$features")
+    read -r sdk sdk_crates < <(build "$here/sdk-call" "$profile" "$features${SDK_FEATURES:+,$SDK_FEATURES}")
+    echo "| $tls${SDK_FEATURES:+ + $SDK_FEATURES} | round $round | clean $kind build | raw $(printf %.1f "$raw") s ($raw_crates crates) | SDK $(printf %.1f "$sdk") s ($sdk_crates crates) | $(echo "scale=3; $sdk / $raw" | bc)× | load $before→$(load) |"
   done
   rm -rf "$scratch/target"
 }
@@ -72,6 +76,6 @@ case "${1:-all}" in
     read -r seconds crates < <(build "$here/../.." "-p imprint-sdk" "")
     echo "| imprint-sdk (workspace, default features) | clean debug build | $(printf %.1f "$seconds") s | $crates crates | load $before→$(load) |"
     rm -rf "$scratch/target" ;;
-  debug) debug_rounds "${2:-aws-lc}" "${3:-3}" ;;
-  *) echo "usage: $0 [aws-lc|ring|sdk-crate|debug [aws-lc|ring] [rounds]]" >&2; exit 2 ;;
+  debug|release) rounds "$1" "${2:-aws-lc}" "${3:-3}" ;;
+  *) echo "usage: $0 [aws-lc|ring|sdk-crate|debug|release [aws-lc|ring] [rounds]]" >&2; exit 2 ;;
 esac
