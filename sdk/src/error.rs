@@ -668,6 +668,9 @@ impl DecodeError {
     }
 
     /// Where in the body decoding failed (`data[3].id`, `.` for the root).
+    /// A value its type refuses after reading it whole (an enum given a
+    /// number) is named by the object around it when it is that object's last
+    /// member: serde_json places such an error where the object ends.
     pub fn path(&self) -> &str {
         &self.path
     }

@@ -8,6 +8,21 @@
 //! user's binary for every operation it calls. This walk is one function for
 //! every type, and it never reads a value's content, only the document's shape
 //! and its keys.
+//!
+//! The position is all it has, and for one kind of error it is ambiguous: a
+//! value its type refuses after reading it whole (an enum given a number, an
+//! SSN of the wrong length) gets the position where its object ends when it is
+//! that object's last member, the same position as an error about the object
+//! itself. The path then names the object, which contains the culprit, rather
+//! than guess a member that may be fine.
+
+/// serde_json's own nesting limit for typed values: deeper containers can only
+/// be inside a skipped field, and are not tracked one by one (a body of a
+/// million `[` would otherwise cost a million frames).
+const MAX_DEPTH: usize = 128;
+
+/// The longest key the path repeats whole (longer ones are cut, with `…`).
+const MAX_KEY_CHARS: usize = 64;
 
 /// One open container on the way to the position.
 enum Frame {
@@ -24,14 +39,19 @@ enum Frame {
 pub(crate) fn at(body: &[u8], error: &serde_json::Error) -> String {
     let stop = offset(body, error.line(), error.column());
     let mut stack: Vec<Frame> = Vec::new();
+    // Containers open below MAX_DEPTH, counted rather than kept.
+    let mut deeper = 0usize;
     let mut i = 0;
     while i < body.len() && i < stop {
         match body[i] {
+            b'{' | b'[' if stack.len() == MAX_DEPTH => deeper += 1,
             b'{' => stack.push(Frame::Object(None)),
             b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' if deeper > 0 => deeper -= 1,
             b'}' | b']' => {
                 stack.pop();
             }
+            b',' if deeper > 0 => {}
             b',' => match stack.last_mut() {
                 Some(Frame::Array(index)) => *index += 1,
                 Some(Frame::Object(key)) => *key = None,
@@ -39,9 +59,11 @@ pub(crate) fn at(body: &[u8], error: &serde_json::Error) -> String {
             },
             b'"' => {
                 let end = string_end(body, i);
-                if let Some(Frame::Object(key @ None)) = stack.last_mut() {
+                if deeper == 0
+                    && let Some(Frame::Object(key @ None)) = stack.last_mut()
+                {
                     // The member's name: the value that follows is at `.name`.
-                    *key = Some(serde_json::from_slice(&body[i..end]).unwrap_or_default());
+                    *key = Some(key_text(&body[i..end]));
                 }
                 i = end;
                 continue;
@@ -50,7 +72,33 @@ pub(crate) fn at(body: &[u8], error: &serde_json::Error) -> String {
         }
         i += 1;
     }
-    render(&stack)
+    let mut path = render(&stack);
+    if deeper > 0 {
+        path.push('…');
+    }
+    path
+}
+
+/// A member's name as the path shows it: decoded, control characters escaped
+/// (a key must not be able to forge lines in a log), at most
+/// [`MAX_KEY_CHARS`] characters; `?` when it does not decode.
+fn key_text(quoted: &[u8]) -> String {
+    let Ok(key) = serde_json::from_slice::<String>(quoted) else {
+        return "?".into();
+    };
+    let mut text = String::new();
+    for (n, c) in key.chars().enumerate() {
+        if n == MAX_KEY_CHARS {
+            text.push('…');
+            break;
+        }
+        if c.is_control() {
+            text.extend(c.escape_default());
+        } else {
+            text.push(c);
+        }
+    }
+    text
 }
 
 /// The byte offset of serde_json's (1-based line, 0-based byte column).
@@ -169,6 +217,62 @@ mod tests {
             assert_eq!(ours, path, "{body}");
             assert_eq!(ours, theirs, "{body}");
         }
+    }
+
+    #[test]
+    fn a_refused_last_member_is_named_by_its_object() {
+        #[derive(Debug, Deserialize)]
+        #[serde(try_from = "String")]
+        struct Last4;
+        impl TryFrom<String> for Last4 {
+            type Error = &'static str;
+            fn try_from(digits: String) -> Result<Self, Self::Error> {
+                (digits.len() == 4)
+                    .then_some(Last4)
+                    .ok_or("must be 4 digits")
+            }
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Card {
+            last4: Last4,
+            n: Option<u32>,
+        }
+        for (body, path) in [
+            (r#"{"last4":"123456789","n":1}"#, "last4"),
+            (r#"{"n":1,"last4":"123456789"}"#, "."),
+        ] {
+            let error = serde_json::from_str::<Card>(body).unwrap_err();
+            assert_eq!(at(body.as_bytes(), &error), path, "{body}");
+        }
+    }
+
+    #[test]
+    fn keys_are_shown_escaped_and_bounded_and_depth_is_capped() {
+        let path = |body: &str| {
+            let error = serde_json::from_str::<Page>(body).unwrap_err();
+            at(body.as_bytes(), &error)
+        };
+        // Bodies cut short inside a skipped member, so the path names it.
+        assert_eq!(
+            path(r#"{"data":[{"id":"a","x\u001b[31m\n":[1,"#),
+            r"data[0].x\u{1b}[31m\n[1]"
+        );
+        let long = "k".repeat(100);
+        assert_eq!(
+            path(&format!(r#"{{"data":[{{"id":"a","{long}":"#)),
+            format!("data[0].{}…", &long[..MAX_KEY_CHARS])
+        );
+        assert_eq!(key_text(b"\"x\x1b\""), "?");
+        let deep = path(&format!(
+            r#"{{"data":[{{"id":"a","x":{}"#,
+            "[".repeat(100_000)
+        ));
+        assert!(
+            deep.starts_with("data[0].x[0][0]") && deep.ends_with("[0]…"),
+            "{deep}"
+        );
+        assert!(deep.len() < 600, "{} bytes", deep.len());
     }
 
     #[test]
