@@ -16,6 +16,9 @@
 //! itself. The path then names the object, which contains the culprit, rather
 //! than guess a member that may be fine.
 
+use std::fmt::Write as _;
+use std::ops::Range;
+
 /// serde_json's own nesting limit for typed values: deeper containers can only
 /// be inside a skipped field, and are not tracked one by one (a body of a
 /// million `[` would otherwise cost a million frames).
@@ -26,8 +29,9 @@ const MAX_KEY_CHARS: usize = 64;
 
 /// One open container on the way to the position.
 enum Frame {
-    /// An object, with the key of the member being read.
-    Object(Option<String>),
+    /// An object, with where in the body the key of the member being read
+    /// is, quotes included (decoded only for the path, once the walk ends).
+    Object(Option<Range<usize>>),
     /// An array, with the index of the element being read.
     Array(usize),
 }
@@ -63,7 +67,7 @@ pub(crate) fn at(body: &[u8], error: &serde_json::Error) -> String {
                     && let Some(Frame::Object(key @ None)) = stack.last_mut()
                 {
                     // The member's name: the value that follows is at `.name`.
-                    *key = Some(key_text(&body[i..end]));
+                    *key = Some(i..end);
                 }
                 i = end;
                 continue;
@@ -72,7 +76,7 @@ pub(crate) fn at(body: &[u8], error: &serde_json::Error) -> String {
         }
         i += 1;
     }
-    let mut path = render(&stack);
+    let mut path = render(body, &stack);
     if deeper > 0 {
         path.push('…');
     }
@@ -103,12 +107,11 @@ fn key_text(quoted: &[u8]) -> String {
 
 /// The byte offset of serde_json's (1-based line, 0-based byte column).
 fn offset(body: &[u8], line: usize, column: usize) -> usize {
-    let line_start = body
-        .iter()
-        .enumerate()
-        .filter(|(_, byte)| **byte == b'\n')
-        .nth(line.saturating_sub(2))
-        .map_or(0, |(at, _)| if line > 1 { at + 1 } else { 0 });
+    let line_start: usize = body
+        .split_inclusive(|byte| *byte == b'\n')
+        .take(line.saturating_sub(1))
+        .map(<[u8]>::len)
+        .sum();
     line_start + column
 }
 
@@ -127,16 +130,18 @@ fn string_end(body: &[u8], start: usize) -> usize {
 
 /// serde_path_to_error's notation: `.` for the root, `[i]` for an element,
 /// `.name` for a member (no dot before the first).
-fn render(stack: &[Frame]) -> String {
+fn render(body: &[u8], stack: &[Frame]) -> String {
     let mut path = String::new();
     for frame in stack {
         match frame {
-            Frame::Array(index) => path.push_str(&format!("[{index}]")),
+            Frame::Array(index) => {
+                let _ = write!(path, "[{index}]");
+            }
             Frame::Object(Some(key)) => {
                 if !path.is_empty() {
                     path.push('.');
                 }
-                path.push_str(key);
+                path.push_str(&key_text(&body[key.clone()]));
             }
             Frame::Object(None) => {}
         }

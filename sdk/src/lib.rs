@@ -71,9 +71,10 @@
 //!   `default-features = false, features = ["rustls-ring", "webhooks"]`). With `rustls-ring`
 //!   the SDK installs ring as rustls' process-wide provider when a client is
 //!   built, unless one is installed already.
-//! - `webhooks` (on by default): webhook verification, [`webhook`]. Its HMAC and
-//!   SHA-256 crates are the only ones it adds; a service that only calls the
-//!   API can leave it out.
+//! - `webhooks` (on by default): webhook verification, [`webhook`]. Its HMAC,
+//!   SHA-256 and hex crates, and serde_path_to_error for a payload that does
+//!   not decode, are the only ones it adds; a service that only calls the API
+//!   can leave it out.
 //! - `metrics`: request, call, retry and pagination metrics through the
 //!   [`metrics`](https://docs.rs/metrics) facade (see [`telemetry`]).
 //! - `otel`: a W3C `traceparent` on requests sent inside an OpenTelemetry trace
