@@ -11,15 +11,20 @@ use crate::validation::ValidationError;
 ///
 /// The URL parser collapses `.` and `..` segments and reads `\` as `/`, so such
 /// a value would send the request to another operation's path
-/// (`get_rewards("..")` would list every reward). A `PathSegment` is never
-/// empty, `.` or `..` (also when percent-decoded), and holds no `/`, `\` or
-/// control character; everything else is sent percent-encoded as one segment.
+/// (`get_rewards("..")` would list every reward). Servers in the Tomcat and
+/// Spring family also drop a segment's `;` parameters before resolving dots,
+/// so `..;jsessionid=1` reaches them as `..`. A `PathSegment` is never empty,
+/// and neither it nor its part before the first `;` is empty, `.` or `..`
+/// (also when `%2e` and `%3b` are decoded); it holds no `/`, `\` or control
+/// character. Everything else is sent percent-encoded as one segment.
 ///
 /// ```
 /// use imprint::PathSegment;
 /// assert_eq!(PathSegment::new("CSMR-v1-123")?.as_str(), "CSMR-v1-123");
 /// assert!(PathSegment::new("..").is_err());
 /// assert!(PathSegment::new("%2e%2E").is_err());
+/// assert!(PathSegment::new("..;jsessionid=1").is_err());
+/// assert_eq!(PathSegment::new("a;b")?.as_str(), "a;b");
 /// # Ok::<(), imprint::ValidationError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -39,9 +44,12 @@ impl PathSegment {
         {
             return refuse("contains `/`, `\\` or a control character");
         }
-        let decoded = percent_decoded_dots(&value);
-        if decoded == "." || decoded == ".." {
-            return refuse("is `.` or `..`, which would change the path");
+        let decoded = percent_decoded_dots_and_semicolons(&value);
+        let before_parameters = decoded.split(';').next().unwrap_or_default();
+        if matches!(before_parameters, "" | "." | "..") {
+            return refuse(
+                "is empty, `.` or `..` before its first `;`, which would change the path",
+            );
         }
         Ok(PathSegment(value))
     }
@@ -52,9 +60,15 @@ impl PathSegment {
     }
 }
 
-/// `value` with `%2e`/`%2E` read as `.` (what a server decoding the path sees).
-fn percent_decoded_dots(value: &str) -> String {
-    value.replace("%2e", ".").replace("%2E", ".")
+/// `value` with `%2e` read as `.` and `%3b` as `;`, in either case: what a
+/// server that decodes before it resolves the path sees. Other escapes stay,
+/// since they cannot make a dot segment.
+fn percent_decoded_dots_and_semicolons(value: &str) -> String {
+    value
+        .replace("%2e", ".")
+        .replace("%2E", ".")
+        .replace("%3b", ";")
+        .replace("%3B", ";")
 }
 
 impl fmt::Display for PathSegment {
@@ -134,6 +148,10 @@ mod tests {
             "ü",
             "%41",
             "a%2fb",
+            "a;b",
+            "..a;b",
+            "x;..",
+            "...;x",
         ] {
             assert_eq!(PathSegment::new(id).unwrap().as_str(), id);
         }
@@ -143,6 +161,23 @@ mod tests {
     fn values_that_would_change_the_path_are_refused() {
         for bad in [
             "", ".", "..", "%2e", "%2E%2e", ".%2e", "a/b", "a\\b", "a\nb", "\u{7f}",
+        ] {
+            assert!(PathSegment::new(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn dot_segments_behind_semicolon_parameters_are_refused() {
+        for bad in [
+            "..;",
+            "..;jsessionid=1",
+            ".;",
+            ";",
+            ";x",
+            "%2e%2e;x",
+            "..%3b",
+            ".%3Bx",
+            "%3b",
         ] {
             assert!(PathSegment::new(bad).is_err(), "{bad:?}");
         }

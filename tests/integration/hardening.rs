@@ -136,8 +136,9 @@ proptest! {
     #[test]
     fn a_path_parameter_is_one_segment_or_refused(
         value in prop_oneof![
-            "[a-zA-Z0-9._~%/\\\\ ?#\u{0}-\u{1f}-]{0,6}",
+            "[a-zA-Z0-9._~%/\\\\ ?#;\u{0}-\u{1f}-]{0,6}",
             Just(".".to_string()),
+            Just("..;".to_string()),
             Just("..".to_string()),
             Just("%2e%2E".to_string()),
             Just(String::new()),
@@ -210,6 +211,25 @@ async fn operations_with_bodies_refuse_a_dot_segment_before_anything_else() {
         );
     }
     assert!(server.seen().is_empty());
+}
+
+/// Tomcat and Spring drop a segment's `;` parameters, then resolve dots:
+/// `/v2/customers/..;/rewards` would reach them as `/v2/rewards`.
+#[tokio::test]
+async fn dot_segments_hidden_behind_semicolons_are_refused_before_sending() {
+    let server = Scripted::start(|_, _| Answer::json(200, json!({}))).await;
+    let client = server.builder().build().unwrap();
+    for value in ["..;", "..;jsessionid=1", ".;", ";x", "%2e%2e;x", "..%3B"] {
+        let result = client.get_rewards().customer_id(value).call().await;
+        assert!(
+            matches!(&result, Err(Error::Validation { source, .. }) if source.field() == "customer_id"),
+            "{value}: {result:?}"
+        );
+    }
+    assert!(server.seen().is_empty(), "{:?}", server.seen());
+    let _ = client.get_rewards().customer_id("C1;v=2").call().await;
+    assert_eq!(server.seen().len(), 1);
+    assert_eq!(server.seen()[0].target, "/v2/customers/C1;v=2/rewards");
 }
 
 /// A search page of `len` bytes exactly (padded with an extra field).
