@@ -45,11 +45,15 @@ use crate::validation::ValidationError;
 /// assert!(!format!("{options:?}").contains("order-1234"));
 /// ```
 ///
-/// Extra headers are checked when set; a name or value HTTP cannot carry, or a
-/// header the SDK owns (`Authorization`, `Proxy-Authorization`, `User-Agent`,
-/// `Host`, `Content-Type`, `Content-Length`, `Transfer-Encoding`), makes the call
-/// fail with [`Error::Validation`](crate::Error::Validation) on field `header`
-/// before anything is sent. `x-imprint-merchant-key` may be set: it replaces
+/// Extra headers are checked when set, whatever their case; a name or value
+/// HTTP cannot carry, a header the SDK owns (`Authorization`,
+/// `Proxy-Authorization`, `User-Agent`, `Host`, `Content-Type`,
+/// `Content-Length`), or one that would change the connection or how the body
+/// is framed or encoded (`Transfer-Encoding`, `Connection`, `Keep-Alive`,
+/// `Proxy-Connection`, `TE`, `Trailer`, `Upgrade`, `Expect`,
+/// `Content-Encoding`) makes the call fail with
+/// [`Error::Validation`](crate::Error::Validation) on field `header` before
+/// anything is sent. `x-imprint-merchant-key` may be set: it replaces
 /// the client's merchant key for this call. A header set twice keeps the last value.
 #[derive(Clone, Default)]
 pub struct CallOptions {
@@ -60,8 +64,12 @@ pub struct CallOptions {
     invalid: Option<ValidationError>,
 }
 
-/// Headers the SDK sets itself or that frame the body: never taken from options.
-const RESERVED_HEADERS: [HeaderName; 7] = [
+/// Headers the SDK sets itself, and those that would change the connection
+/// (hop-by-hop: `Connection: close, authorization` tells a proxy to drop the
+/// credentials; `Upgrade` switches protocol) or how the body is framed or
+/// encoded (`Content-Encoding: gzip` on a plain JSON body): never taken from
+/// options.
+const RESERVED_HEADERS: [HeaderName; 15] = [
     reqwest::header::AUTHORIZATION,
     reqwest::header::PROXY_AUTHORIZATION,
     reqwest::header::USER_AGENT,
@@ -69,6 +77,14 @@ const RESERVED_HEADERS: [HeaderName; 7] = [
     reqwest::header::CONTENT_TYPE,
     reqwest::header::CONTENT_LENGTH,
     reqwest::header::TRANSFER_ENCODING,
+    reqwest::header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    HeaderName::from_static("proxy-connection"),
+    reqwest::header::TE,
+    reqwest::header::TRAILER,
+    reqwest::header::UPGRADE,
+    reqwest::header::EXPECT,
+    reqwest::header::CONTENT_ENCODING,
 ];
 
 impl CallOptions {
@@ -111,7 +127,7 @@ impl CallOptions {
         };
         if RESERVED_HEADERS.contains(&name) {
             self.refuse(&format!(
-                "`{name}` is set by the SDK and cannot be overridden"
+                "`{name}` is set by the SDK or changes the connection or the body's framing, and cannot be set per call"
             ));
             return self;
         }

@@ -194,7 +194,7 @@ pub use progenitor_client::ResponseValue;
 /// HTTP status codes, as [`Error::status`] and [`ApiError::status`] return them
 /// (`http::StatusCode`, re-exported so matching needs no other crate).
 pub use reqwest::StatusCode;
-pub use retry_policy::{RetryPolicy, RetryStop};
+pub use retry_policy::{MAX_ATTEMPTS, MIN_RETRY_DELAY, RetryPolicy, RetryStop};
 pub use sensitive::{REDACTED, Sensitive, Ssn};
 pub use unknown_value::UnknownValue;
 pub use validation::ValidationError;

@@ -14,6 +14,17 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+/// The shortest wait between two attempts that any policy allows: a policy
+/// asking for less ([`RetryPolicy::min_delay`]) gets this, so that
+/// `Retry-After: 0` cannot turn a call into a burst of requests.
+pub const MIN_RETRY_DELAY: Duration = Duration::from_millis(10);
+
+/// The most requests one call may send, the first included: a policy asking
+/// for more ([`RetryPolicy::max_attempts`]) gets this. With
+/// [`MIN_RETRY_DELAY`], one call sends at most this many requests, at most
+/// 100 a second.
+pub const MAX_ATTEMPTS: u32 = 10;
+
 /// How safe operations are retried.
 ///
 /// ```
@@ -51,17 +62,24 @@ impl RetryPolicy {
         RetryPolicy::default().max_attempts(1)
     }
 
-    /// Requests in total, the first included (`1` disables retries; `0` counts as `1`).
+    /// Requests in total, the first included (`1` disables retries; `0` counts
+    /// as `1`, and more than [`MAX_ATTEMPTS`] as [`MAX_ATTEMPTS`]).
+    ///
+    /// ```
+    /// use imprint::{MAX_ATTEMPTS, RetryPolicy};
+    /// assert_eq!(RetryPolicy::default().max_attempts(u32::MAX).attempts(), MAX_ATTEMPTS);
+    /// ```
     pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
+        self.max_attempts = attempts.clamp(1, MAX_ATTEMPTS);
         self
     }
 
     /// The shortest wait before a retry, whatever the back-off draws or
     /// `Retry-After` says (`Retry-After: 0` from a struggling server must not
-    /// turn into a burst of requests). Default 100 ms.
+    /// turn into a burst of requests). Default 100 ms; never under
+    /// [`MIN_RETRY_DELAY`].
     pub fn min_delay(mut self, delay: Duration) -> Self {
-        self.min_delay = delay;
+        self.min_delay = delay.max(MIN_RETRY_DELAY);
         self
     }
 

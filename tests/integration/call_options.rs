@@ -163,6 +163,17 @@ async fn sdk_owned_and_malformed_headers_are_refused_before_sending() {
         CallOptions::new().header("user-agent", "mine"),
         CallOptions::new().header("bad header", "v"),
         CallOptions::new().header("x-ok", "line\nbreak"),
+        // Hop-by-hop, framing and content-coding headers: they would change
+        // the connection or how the body is read, not the request.
+        CallOptions::new().header("Connection", "close, authorization"),
+        CallOptions::new().header("keep-alive", "timeout=5"),
+        CallOptions::new().header("PROXY-CONNECTION", "keep-alive"),
+        CallOptions::new().header("te", "trailers"),
+        CallOptions::new().header("Trailer", "x-sum"),
+        CallOptions::new().header("upgrade", "h2c"),
+        CallOptions::new().header("Expect", "100-continue"),
+        CallOptions::new().header("Content-Encoding", "gzip"),
+        CallOptions::new().header("transfer-encoding", "chunked"),
     ];
     for options in refusals {
         let error = client

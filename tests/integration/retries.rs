@@ -7,7 +7,7 @@ use imprint::httpmock::MockServerExt;
 use imprint::prelude::*;
 use imprint::{Error, RetryPolicy};
 
-use crate::support::{builder, client, customer_page};
+use crate::support::{Answer, Scripted, builder, client, customer_page};
 
 #[tokio::test]
 async fn search_post_succeeds_after_two_503s_in_exactly_three_requests() {
@@ -269,4 +269,32 @@ async fn max_attempts_one_disables_retries() {
         .await
         .unwrap_err();
     mock.assert_calls_async(1).await;
+}
+
+/// A policy asking for no wait and endless attempts, against a server that
+/// answers `Retry-After: 0` forever: the call still ends after
+/// `MAX_ATTEMPTS` requests, at least `MIN_RETRY_DELAY` apart.
+#[tokio::test]
+async fn retry_policies_keep_a_floor_and_a_ceiling() {
+    let server = Scripted::start(|_, _| Answer {
+        status: 503,
+        headers: vec![("retry-after", "0".into())],
+        body: Vec::new(),
+    })
+    .await;
+    let policy = RetryPolicy::default()
+        .min_delay(Duration::ZERO)
+        .base_delay(Duration::ZERO)
+        .max_delay(Duration::ZERO)
+        .max_attempts(u32::MAX);
+    assert_eq!(policy.attempts(), imprint::MAX_ATTEMPTS);
+    let client = server.builder().retry_policy(policy).build().unwrap();
+    let error = client.search_customers().call().await.unwrap_err();
+    assert_eq!(error.attempts(), Some(imprint::MAX_ATTEMPTS));
+    let seen = server.seen();
+    assert_eq!(seen.len(), imprint::MAX_ATTEMPTS as usize);
+    for pair in seen.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        assert!(gap >= imprint::MIN_RETRY_DELAY, "{gap:?}");
+    }
 }
