@@ -9,6 +9,7 @@
 //! cargo bench -p imprint-bench --bench sdk -- --only instructions # 6 (needs valgrind)
 //! cargo bench -p imprint-bench --features telemetry -- --only overhead --telemetry
 //! cargo bench -p imprint-bench --bench sdk -- --only body-limit   # 7
+//! cargo bench -p imprint-bench --bench sdk -- --only cursor-memory # 8
 //! ```
 //!
 //! `--telemetry` runs with a tracing subscriber at INFO (formatting to a sink)
@@ -33,6 +34,9 @@
 //! 7. Body limit: peak RSS of a process receiving a 128 or 512 MiB success
 //!    body through the SDK (default 32 MiB limit: refused while reading) vs
 //!    hand-written reqwest reading it whole.
+//! 8. Cursor memory: peak RSS of a process streaming 1,000 vs 10,000 pages
+//!    from a server that never ends, every page a fresh id of the longest
+//!    length a cursor may have (`MAX_CURSOR_BYTES`); capped by `max_pages`.
 //!
 //! Each measurement runs the contenders interleaved, after a discarded warm-up,
 //! and reports the median and the spread (min–max) of the runs.
@@ -694,6 +698,74 @@ fn body_limit(runs: usize) -> Vec<String> {
     rows
 }
 
+/// A child process: streams `pages` pages, one customer each, from a local
+/// server that always says `has_more` and gives every page a fresh id of
+/// `MAX_CURSOR_BYTES` bytes; prints the peak resident memory in KiB.
+fn cursor_memory_child(pages: u64) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let served = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let app = axum::Router::new().fallback(move || {
+            let n = served.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            async move {
+                let suffix = n.to_string();
+                let id = "0".repeat(imprint::pagination::MAX_CURSOR_BYTES - suffix.len()) + &suffix;
+                axum::Json(serde_json::json!({ "data": [{ "id": id }], "has_more": true }))
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let client = imprint::Client::builder()
+            .api_key("k")
+            .base_url(&base)
+            .build()
+            .unwrap();
+        let count = client
+            .search_customers()
+            .paginate()
+            .max_pages(pages)
+            .items()
+            .try_fold(0u64, |n, _| async move { Ok(n + 1) })
+            .await
+            .unwrap();
+        assert_eq!(count, pages);
+    });
+    println!("{}", peak_kib());
+}
+
+fn cursor_memory(runs: usize) -> Vec<String> {
+    let measure = |pages: u64| child_mib(&["--cursor-memory", &pages.to_string()]);
+    let (mut few, mut many) = (Vec::new(), Vec::new());
+    for _ in 0..runs.min(3) {
+        few.push(measure(1_000));
+        many.push(measure(10_000));
+    }
+    let (f, m) = (stats(few), stats(many));
+    // What the stream keeps per page, whatever the ids' length: a digest and a
+    // page number in the cursor map (before digests, each id was kept whole).
+    let per_page = (m.median - f.median) * 1024.0 * 1024.0 / 9_000.0;
+    let id = imprint::pagination::MAX_CURSOR_BYTES;
+    let met = if per_page < id as f64 / 8.0 {
+        "met"
+    } else {
+        "missed"
+    };
+    vec![format!(
+        "| 8. cursor memory, peak RSS, endless pages of fresh {id} B ids | 1k pages: {:.1} MiB ({:.1}–{:.1}); 10k pages: {:.1} MiB ({:.1}–{:.1}) | **{per_page:.0} B per page** | under an eighth of the id ({} B): {met} |",
+        f.median,
+        f.min,
+        f.max,
+        m.median,
+        m.min,
+        m.max,
+        id / 8
+    )]
+}
+
 fn timed(program: &str, args: &[&str], env: &[(&str, &str)]) -> f64 {
     let started = Instant::now();
     let status = Command::new(program)
@@ -798,6 +870,10 @@ fn main() {
         oversized_child(&args[i + 1], args[i + 2].parse().unwrap());
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--cursor-memory") {
+        cursor_memory_child(args[i + 1].parse().unwrap());
+        return;
+    }
     if args.iter().any(|a| a == "--telemetry") {
         if !cfg!(feature = "telemetry") {
             eprintln!(
@@ -809,7 +885,7 @@ fn main() {
         install_telemetry();
     }
     let runs = 7;
-    let all: [(&str, Section); 7] = [
+    let all: [(&str, Section); 8] = [
         ("overhead", overhead),
         ("pagination", pagination),
         ("memory", memory),
@@ -817,8 +893,9 @@ fn main() {
         ("streaming", streaming),
         ("instructions", instructions),
         ("body-limit", body_limit),
+        ("cursor-memory", cursor_memory),
     ];
-    // Sections 1-3, 5 and 7 by default; `--codegen` adds 4, `--callgrind` 6;
+    // Sections 1-3, 5, 7 and 8 by default; `--codegen` adds 4, `--callgrind` 6;
     // `--only <name>` runs one.
     let only = args
         .iter()

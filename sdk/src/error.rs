@@ -744,6 +744,13 @@ pub enum PaginationErrorKind {
     },
     /// `has_more` was true but the last item has no id to continue from.
     MissingCursor,
+    /// The last item's id is longer than
+    /// [`MAX_CURSOR_BYTES`](crate::pagination::MAX_CURSOR_BYTES): the server
+    /// would be choosing how much the stream keeps and sends back.
+    CursorTooLong {
+        /// The id's length in bytes.
+        bytes: usize,
+    },
 }
 
 impl fmt::Display for PaginationErrorKind {
@@ -767,6 +774,11 @@ impl fmt::Display for PaginationErrorKind {
             PaginationErrorKind::MissingCursor => {
                 write!(f, "the last item of the page has no id to continue from")
             }
+            PaginationErrorKind::CursorTooLong { bytes } => write!(
+                f,
+                "the last item's id is {bytes} bytes, longer than the {} a cursor may have",
+                crate::pagination::MAX_CURSOR_BYTES
+            ),
         }
     }
 }

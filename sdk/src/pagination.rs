@@ -33,8 +33,18 @@
 //!
 //! Dropping a stream drops the request in flight with it (reqwest cancels it);
 //! a read-ahead task is aborted with it, so nothing keeps running.
+//!
+//! # What the server cannot make a stream do
+//!
+//! A stream never loops: it remembers every cursor it sent, as a 128-bit
+//! digest keyed at random per stream (so memory does not grow with the ids'
+//! length, and a server cannot aim two ids at one digest), and stops with
+//! [`Error::Pagination`] when a page ends at one of them. A last id longer than
+//! [`MAX_CURSOR_BYTES`] is refused the same way instead of being sent back.
+//! [`Paginator::max_pages`] caps the pages one stream requests.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, RandomState};
 use std::num::NonZeroU32;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -47,6 +57,11 @@ pub use crate::error::PaginationErrorKind;
 use crate::generated::Client;
 use crate::operation::{Operation, WithOptions};
 use crate::validation::ValidationError;
+
+/// The longest cursor a stream sends back as `starting_after`, in bytes: the
+/// last item's id (Imprint's ids are UUIDs, 36 bytes). A page whose last id is
+/// longer ends the stream with [`PaginationErrorKind::CursorTooLong`].
+pub const MAX_CURSOR_BYTES: usize = 1024;
 
 /// The part of a paginated builder only the SDK implements and calls.
 pub(crate) mod sealed {
@@ -99,6 +114,7 @@ pub trait Paginated: sealed::PageRequest + Operation {
             refused: None,
             read_ahead: false,
             max_items: None,
+            max_pages: None,
             _life: std::marker::PhantomData,
         }
     }
@@ -141,6 +157,7 @@ pub struct Paginator<'a, B> {
     refused: Option<ValidationError>,
     read_ahead: bool,
     max_items: Option<u64>,
+    max_pages: Option<u64>,
     _life: std::marker::PhantomData<&'a ()>,
 }
 
@@ -174,6 +191,14 @@ impl<'a, B: Paginated + 'a> Paginator<'a, B> {
         self
     }
 
+    /// Stop after this many pages; no page beyond them is requested (`0`
+    /// requests none). The stream then ends as if the last page had said
+    /// `has_more: false`.
+    pub fn max_pages(mut self, max: u64) -> Self {
+        self.max_pages = Some(max);
+        self
+    }
+
     /// A stream of whole pages (the operation's response type).
     pub fn pages(self) -> Pages<'a, B> {
         // A refused setting is the stream's first and only item.
@@ -188,10 +213,11 @@ impl<'a, B: Paginated + 'a> Paginator<'a, B> {
             page_size: self.page_size,
             read_ahead: self.read_ahead,
             remaining: self.max_items,
+            pages_left: self.max_pages,
             trail: Trail::default(),
             current: refused,
             ahead: None,
-            done: false,
+            done: self.max_pages == Some(0),
         }
     }
 
@@ -214,6 +240,8 @@ pub struct Pages<'a, B: Paginated + 'a> {
     read_ahead: bool,
     /// Items still wanted, when capped.
     remaining: Option<u64>,
+    /// Pages still wanted, when capped.
+    pages_left: Option<u64>,
     trail: Trail,
     current: Option<Fetch<'a, B::Output>>,
     ahead: Option<Fetch<'a, B::Output>>,
@@ -261,21 +289,28 @@ impl<'a, B: Paginated + 'a> Pages<'a, B> {
         if let Some(left) = &mut self.remaining {
             *left = left.saturating_sub(items.len() as u64);
         }
-        self.done = !more || self.remaining == Some(0);
+        if let Some(left) = &mut self.pages_left {
+            *left = left.saturating_sub(1);
+        }
+        self.done = !more || self.remaining == Some(0) || self.pages_left == Some(0);
         Ok(())
     }
 }
 
 /// The cursors a pagination has sent, so that a server going back or around a
-/// cycle is caught whatever its length. Memory grows with pages, not items.
+/// cycle is caught whatever its length. Memory grows with pages (24 bytes and
+/// the map's slack each), not with items or the ids' length.
 #[derive(Default)]
 struct Trail {
     /// Pages received so far.
     pages: u64,
     /// The `starting_after` the next request sends.
     next_after: Option<String>,
-    /// Every cursor sent, with the page whose request sent it.
-    sent: HashMap<String, u64>,
+    /// The digest of every cursor sent, with the page whose request sent it.
+    sent: HashMap<u128, u64>,
+    /// Two random keys per stream make the digest 128 bits wide and unknown to
+    /// the server: it cannot choose ids that collide.
+    keys: (RandomState, RandomState),
 }
 
 impl Trail {
@@ -294,17 +329,26 @@ impl Trail {
             return Err(PaginationErrorKind::EmptyPageWithMore);
         }
         let last = last.ok_or(PaginationErrorKind::MissingCursor)?;
+        if last.len() > MAX_CURSOR_BYTES {
+            return Err(PaginationErrorKind::CursorTooLong { bytes: last.len() });
+        }
         if self.next_after.as_deref() == Some(last) {
             return Err(PaginationErrorKind::CursorDidNotAdvance);
         }
-        if let Some(&first_sent_for_page) = self.sent.get(last) {
+        let digest = self.digest(last);
+        if let Some(&first_sent_for_page) = self.sent.get(&digest) {
             return Err(PaginationErrorKind::CursorRepeated {
                 first_sent_for_page,
             });
         }
-        self.sent.insert(last.to_string(), self.pages + 1);
+        self.sent.insert(digest, self.pages + 1);
         self.next_after = Some(last.to_string());
         Ok(())
+    }
+
+    fn digest(&self, cursor: &str) -> u128 {
+        let (high, low) = (&self.keys.0, &self.keys.1);
+        (u128::from(high.hash_one(cursor)) << 64) | u128::from(low.hash_one(cursor))
     }
 }
 
@@ -600,6 +644,20 @@ mod tests {
             trail.advance(1, true, Some("a")),
             Err(PaginationErrorKind::CursorDidNotAdvance)
         );
+    }
+
+    #[test]
+    fn a_cursor_over_the_limit_is_refused_not_sent() {
+        let mut trail = Trail::default();
+        let longest = "x".repeat(MAX_CURSOR_BYTES);
+        trail.advance(1, true, Some(&longest)).unwrap();
+        assert_eq!(
+            trail.advance(1, true, Some(&format!("{longest}y"))),
+            Err(PaginationErrorKind::CursorTooLong {
+                bytes: MAX_CURSOR_BYTES + 1
+            })
+        );
+        assert_eq!(trail.next_after.as_deref(), Some(longest.as_str()));
     }
 
     #[test]

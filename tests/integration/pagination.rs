@@ -9,7 +9,7 @@ use imprint::prelude::*;
 use imprint::{Error, OperationMeta};
 use serde_json::{Value, json};
 
-use crate::support::client;
+use crate::support::{Answer, Scripted, client};
 
 fn page(ids: &[&str], has_more: bool) -> Value {
     let data: Vec<Value> = ids
@@ -580,4 +580,55 @@ async fn a_page_size_the_api_cannot_take_is_refused_before_sending() {
         assert_eq!(source.field(), "page_size");
     }
     any.assert_calls_async(0).await;
+}
+
+/// A server that never ends, every page a fresh id of `id_len` bytes.
+async fn endless(id_len: usize) -> Scripted {
+    Scripted::start(move |_, index| {
+        let suffix = index.to_string();
+        let id = "0".repeat(id_len - suffix.len()) + &suffix;
+        Answer::json(200, page(&[&id], true))
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_cursor_longer_than_the_limit_ends_the_stream_after_one_request() {
+    let server = endless(1 << 20).await;
+    let client = server.builder().build().unwrap();
+    let results: Vec<_> = client.search_customers().stream().collect().await;
+    assert_eq!(results.len(), 1, "the page is refused whole");
+    let Err(Error::Pagination { kind, .. }) = &results[0] else {
+        panic!("{:?}", results[0].as_ref().map(|c| c.id.len()));
+    };
+    assert_eq!(kind, &PaginationErrorKind::CursorTooLong { bytes: 1 << 20 });
+    assert_eq!(server.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn max_pages_caps_an_endless_stream() {
+    let server = endless(imprint::pagination::MAX_CURSOR_BYTES).await;
+    let client = server.builder().build().unwrap();
+    let customers: Vec<_> = client
+        .search_customers()
+        .paginate()
+        .max_pages(3)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(customers.len(), 3);
+    assert_eq!(server.seen().len(), 3);
+    let last_cursor = format!("starting_after={}", customers[1].id);
+    assert!(server.seen()[2].target.contains(&last_cursor));
+    let none: Vec<_> = client
+        .search_customers()
+        .paginate()
+        .max_pages(0)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    assert_eq!(server.seen().len(), 3);
 }
