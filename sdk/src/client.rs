@@ -13,6 +13,7 @@ use crate::auth::{ApiKey, AuthScheme};
 use crate::config::{Config, USER_AGENT};
 use crate::error::{ConfigError, Error};
 use crate::generated::Client;
+use crate::proxy::{ProxySetting, is_loopback};
 use crate::retry_policy::RetryPolicy;
 
 /// Which Imprint deployment to talk to.
@@ -89,6 +90,7 @@ pub struct ClientBuilder {
     max_response_body: u64,
     retry: RetryPolicy,
     allow_insecure_http: bool,
+    proxy: ProxySetting,
     http: Option<reqwest::ClientBuilder>,
 }
 
@@ -106,6 +108,7 @@ impl Default for ClientBuilder {
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             retry: RetryPolicy::default(),
             allow_insecure_http: false,
+            proxy: ProxySetting::Off,
             http: None,
         }
     }
@@ -125,6 +128,14 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_body", &self.max_response_body)
             .field("retry", &self.retry)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field(
+                "proxy",
+                &match &self.proxy {
+                    ProxySetting::Off => "none".to_string(),
+                    ProxySetting::Named(url) => printable_url(url),
+                    ProxySetting::FromEnvironment => "from the environment".to_string(),
+                },
+            )
             .field(
                 "http",
                 &self.http.as_ref().map(|_| "custom reqwest::ClientBuilder"),
@@ -206,17 +217,46 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends requests through this proxy (`http://` or `https://`, with a
+    /// user name and password if it needs them). By default a client uses no
+    /// proxy, whatever `HTTP_PROXY`, `HTTPS_PROXY` or `ALL_PROXY` say.
+    ///
+    /// Only an `https` base URL goes through it, tunnelled with `CONNECT`: the
+    /// proxy sees the host and port, never a header or a body. With a plain
+    /// `http` base URL, [`build`](Self::build) refuses a proxy, since it would
+    /// read the requests in the clear.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxySetting::Named(url.into());
+        self
+    }
+
+    /// Sends requests through the proxy the environment names, as curl would:
+    /// `https_proxy`/`HTTPS_PROXY`, else `all_proxy`/`ALL_PROXY`, except for
+    /// the hosts `no_proxy`/`NO_PROXY` lists (names, domain suffixes, IP
+    /// addresses and ranges, `*`). Read when the client is built.
+    ///
+    /// Only an `https` base URL goes through it (tunnelled with `CONNECT`;
+    /// `HTTP_PROXY` is never used), and a loopback base URL goes through it
+    /// only if the proxy is on loopback too.
+    pub fn proxy_from_env(mut self) -> Self {
+        self.proxy = ProxySetting::FromEnvironment;
+        self
+    }
+
     /// How safe operations are retried (default: 3 attempts in total).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
-    /// Builds the HTTP client from your `reqwest::ClientBuilder` (its proxy,
-    /// TLS, pool and connect settings). The SDK then sets what its guarantees
+    /// Builds the HTTP client from your `reqwest::ClientBuilder` (its TLS,
+    /// pool, DNS and connect settings). The SDK then sets what its guarantees
     /// rest on: no redirects (a redirect would re-send an SSN to the host a
     /// `Location` names), no retries by reqwest itself (the SDK decides what
-    /// may be sent twice), and its own connect timeout.
+    /// may be sent twice), its own connect timeout, no proxy but the one
+    /// [`proxy`](Self::proxy) or [`proxy_from_env`](Self::proxy_from_env)
+    /// names (a proxy set on your builder is dropped: name it there), and no
+    /// `connection_verbose` (it logs every byte at TRACE: API key and SSNs).
     ///
     /// hyper still re-sends a request whose pooled connection turned out to be
     /// closed *before any byte of it was written*; that cannot reach the server
@@ -243,6 +283,9 @@ impl ClientBuilder {
                 .unwrap_or(self.environment.base_url()),
             self.allow_insecure_http,
         )?;
+        let target = reqwest::Url::parse(&base_url)
+            .map_err(|_| ConfigError::new("base_url", "is not a valid URL"))?;
+        let proxy = self.proxy.resolve(&target, |name| std::env::var_os(name))?;
         // reqwest 0.13 names no provider without aws-lc-rs: it takes rustls'
         // process-wide one, so ring becomes that unless the application chose.
         #[cfg(feature = "rustls-ring")]
@@ -250,16 +293,21 @@ impl ClientBuilder {
         let http = self
             .http
             .unwrap_or_default()
+            .no_proxy()
+            .connection_verbose(false)
             .redirect(reqwest::redirect::Policy::none())
             .retry(reqwest::retry::never())
-            .connect_timeout(self.connect_timeout)
-            .build()
-            .map_err(|_| {
-                ConfigError::new(
-                    "http_client",
-                    "the HTTP client could not be initialised (TLS)",
-                )
-            })?;
+            .connect_timeout(self.connect_timeout);
+        let http = match proxy {
+            Some(proxy) => http.proxy(proxy),
+            None => http,
+        };
+        let http = http.build().map_err(|_| {
+            ConfigError::new(
+                "http_client",
+                "the HTTP client could not be initialised (TLS)",
+            )
+        })?;
         let config = Config {
             scheme: self.scheme,
             authorization,
@@ -366,15 +414,6 @@ fn base_url(url: &str, allow_insecure_http: bool) -> Result<String, ConfigError>
         ));
     }
     Ok(url.trim().trim_end_matches('/').to_string())
-}
-
-fn is_loopback(url: &reqwest::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 /// A base URL as `Debug` may show it: without user info, or not at all when it

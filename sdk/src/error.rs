@@ -776,8 +776,7 @@ impl fmt::Display for PaginationErrorKind {
             }
             PaginationErrorKind::CursorTooLong { bytes } => write!(
                 f,
-                "the last item's id is {bytes} bytes, longer than the {} a cursor may have",
-                crate::pagination::MAX_CURSOR_BYTES
+                "the last item's id is {bytes} bytes, too long to send back as a cursor"
             ),
         }
     }

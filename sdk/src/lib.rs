@@ -147,7 +147,9 @@ mod operation;
 
 pub mod pagination;
 
-// Methods on generated types:
+// Building clients (their proxy, then the builder), methods on generated types:
+mod proxy;
+
 mod client;
 
 mod types_ext;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// The facade's modules, lowest layer first.
-const LAYERS: [&str; 26] = [
+const LAYERS: [&str; 27] = [
     "classification",
     "validation",
     "unknown_value",
@@ -31,6 +31,7 @@ const LAYERS: [&str; 26] = [
     "transport",
     "operation",
     "pagination",
+    "proxy",
     "client",
     "types_ext",
     "webhook",

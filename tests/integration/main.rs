@@ -11,6 +11,7 @@ mod fidelity;
 mod generated_types;
 mod hardening;
 mod layers;
+mod network;
 mod pagination;
 mod partner_service;
 mod redaction;

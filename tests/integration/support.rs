@@ -110,7 +110,9 @@ fn install() {
             .with(text)
             .with(records)
             .with(otel);
-        tracing::subscriber::set_global_default(subscriber)
+        // `try_init` also forwards the `log` crate's records (reqwest's
+        // connection logging among them) into the capture.
+        tracing_subscriber::util::SubscriberInitExt::try_init(subscriber)
             .expect("one global subscriber for the tests");
     });
 }
