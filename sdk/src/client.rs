@@ -431,6 +431,17 @@ fn printable_url(url: &str) -> String {
 
 impl Client {
     /// A builder; at least [`api_key`](ClientBuilder::api_key) is needed.
+    ///
+    /// The builder and [`from_env`](Self::from_env) are the only ways to make
+    /// a client, so every client refuses redirects, uses no proxy it was not
+    /// given and speaks https except to loopback. progenitor's constructors,
+    /// which check nothing, are not public:
+    ///
+    /// ```compile_fail
+    /// # fn no_policies(client: &imprint::Client) {
+    /// let raw = imprint::Client::new("http://api.example.com", client.config().clone());
+    /// # }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }

@@ -40,8 +40,9 @@
 //! Operations are methods on [`Client`] returning generated [`builder`]s; bring
 //! [`prelude`] into scope for `.call()` and `.stream()`. `.send()`, progenitor's
 //! own method, is the raw layer underneath and returns `progenitor_client::Error`.
-//! Make clients with [`Client::builder`] or [`Client::from_env`]: the generated
-//! `Client::new` skips the builder's checks and is not meant to be called.
+//! Make clients with [`Client::builder`] or [`Client::from_env`], the only
+//! ways in: every client has the builder's policies (no redirects, no proxy
+//! unless named, https except loopback).
 //!
 //! One call's timeout, deadline, retry policy and extra headers are set with
 //! [`Operation::with_options`] and [`CallOptions`]. Calls and streams are `Send`;

@@ -189,3 +189,51 @@ async fn spans_carry_the_template_not_the_values() {
         "{traces}"
     );
 }
+
+/// `{:?}` of a request shows its parameters, classified ones redacted, and
+/// nothing of the client it borrows (progenitor's derived Debug printed both).
+#[test]
+fn request_builders_debug_without_the_client_or_personal_parameters() {
+    let client = imprint::Client::builder()
+        .api_key(KEY)
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let search = client
+        .search_customers()
+        .partner_customer_id("PARTNER_JANE_DOE_1980");
+    let offer = client
+        .get_offer()
+        .partner_customer_id("PARTNER_JANE_DOE_1980");
+    let with_options = client
+        .search_customers()
+        .partner_customer_id("PARTNER_JANE_DOE_1980")
+        .with_options(imprint::CallOptions::new().header("x-trace", "t1"));
+    for shown in [
+        format!("{search:?}"),
+        format!("{offer:?}"),
+        format!("{with_options:?}"),
+    ] {
+        assert!(!shown.contains("JANE_DOE"), "{shown}");
+        assert!(
+            shown.contains("partner_customer_id: Ok(Some([redacted]))"),
+            "{shown}"
+        );
+        assert!(!shown.contains("client"), "{shown}");
+        assert!(!shown.contains("default_headers"), "{shown}");
+    }
+    let by_id = format!("{:?}", client.get_customer().customer_id("C1"));
+    assert_eq!(
+        by_id,
+        r#"GetCustomer { customer_id: Ok(PathSegment("C1")), .. }"#
+    );
+    let shown = format!("{client:?}");
+    assert!(
+        shown.starts_with(r#"Client { base_url: "http://127.0.0.1:9", config: Config {"#),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains(KEY) && !shown.contains("default_headers"),
+        "{shown}"
+    );
+}

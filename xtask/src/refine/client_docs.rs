@@ -3,8 +3,8 @@
 //! leaves the builders' setters undocumented. This refinement replaces the
 //! example with one calling `.call()` (`.stream()` for list operations), which
 //! compiles as a `no_run` doctest, documents each operation builder's setter
-//! with the spec's description of its parameter, each body builder's setter
-//! with its field's description, and marks `Client::new` as the raw path.
+//! with the spec's description of its parameter, and each body builder's
+//! setter with its field's description.
 //!
 //! Keys on shapes: a `Client` method returning `builder::X<'_>`, setters whose
 //! argument is bounded by `TryInto<T>`, a cursor-paginated operation being one
@@ -40,15 +40,6 @@ pub fn rewrite(items: &mut [syn::Item]) -> Vec<String> {
                 continue;
             };
             let name = method.sig.ident.to_string();
-            if name == "new" || name == "new_with_client" {
-                prepend_doc(
-                    &mut method.attrs,
-                    "Not the way to make a client: use `Client::builder()` or `Client::from_env()`, \
-                     which check the base URL and set credentials, redirects and retries. \
-                     This constructor, progenitor's, checks nothing.\n\n",
-                );
-                continue;
-            }
             let Some(builder) = returned_builder(&method.sig.output) else {
                 continue;
             };
@@ -236,11 +227,6 @@ fn doc_text(attrs: &[syn::Attribute]) -> String {
 fn set_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
     attrs.retain(|attr| !attr.path().is_ident("doc"));
     attrs.insert(0, syn::parse_quote!(#[doc = #text]));
-}
-
-fn prepend_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
-    let doc = format!("{text}{}", doc_text(attrs));
-    set_doc(attrs, &doc);
 }
 
 /// progenitor's doc without its example, and its `Arguments:` list as
@@ -431,7 +417,6 @@ let response = client.get_thing()
         assert!(code.contains("body: imprint::types::Body"), "{code}");
         assert!(code.contains(".stream();"), "{code}");
         assert!(code.contains("///The thing's id\n"), "{code}");
-        assert!(code.contains("Not the way to make a client"), "{code}");
         assert_eq!(
             code.matches("///Where the page starts\n").count(),
             2,

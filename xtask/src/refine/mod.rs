@@ -8,9 +8,11 @@
 
 pub mod api_version;
 pub mod client_docs;
+pub mod constructors;
 pub mod open_enums;
 pub mod optional_setters;
 pub mod redacted_debug;
+pub mod request_debug;
 pub mod schemars_feature;
 
 use std::fmt;
@@ -32,12 +34,19 @@ pub struct Refined {
     pub schemars_gated: Vec<String>,
     /// Builders no longer sending progenitor's `api-version` header.
     pub api_version_removed: Vec<String>,
+    /// progenitor's `Client` constructors, removed or made crate-private.
+    pub constructors: Vec<String>,
+    /// `Client` and operation builders whose `Debug` leaves out the client's
+    /// internals and redacts classified parameters.
+    pub request_debug: Vec<String>,
 }
 
 /// Runs every refinement over `file`; the error names an enum whose listed
 /// values already use the catch-all variant's name.
 pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
     let client_docs = client_docs::rewrite(&mut file.items);
+    let constructors = constructors::restrict(&mut file.items);
+    let request_debug = request_debug::rewrite(&mut file.items);
     let api_version_removed = module_mut(&mut file.items, "builder")
         .map(|builders| api_version::remove(builders))
         .unwrap_or_default();
@@ -45,6 +54,8 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
         return Ok(Refined {
             client_docs,
             api_version_removed,
+            constructors,
+            request_debug,
             ..Refined::default()
         });
     };
@@ -73,6 +84,8 @@ pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
         client_docs,
         schemars_gated,
         api_version_removed,
+        constructors,
+        request_debug,
     })
 }
 
@@ -93,6 +106,11 @@ impl fmt::Display for Refined {
             (
                 "builders without progenitor's `api-version` header",
                 &self.api_version_removed,
+            ),
+            ("constructors no longer public", &self.constructors),
+            (
+                "Debug without the client's internals, classified parameters redacted",
+                &self.request_debug,
             ),
         ] {
             let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
