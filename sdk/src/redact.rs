@@ -790,4 +790,87 @@ mod tests {
             "invalid type: integer `…`, expected a string"
         );
     }
+
+    #[test]
+    fn generated_terms_split_as_keys_do() {
+        for term in CLASSIFIED_TERMS {
+            assert_eq!(words(&term.join("_")), term);
+        }
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::{mask_text, snippet};
+
+        /// A personal value in one of its spellings: SSN, email, phone, date of birth.
+        fn personal() -> impl Strategy<Value = String> {
+            let ssn = (100..900u32, 10..100u32, 1000..10_000u32, 0..4usize).prop_map(
+                |(a, b, c, style)| match style {
+                    0 => format!("{a}{b}{c}"),
+                    1 => format!("{a}-{b}-{c}"),
+                    2 => format!("{a} {b} {c}"),
+                    _ => format!("{a}.{b}.{c}"),
+                },
+            );
+            let email = "[a-z]{1,8}(\\.[a-z]{1,8})?@[a-z]{2,8}\\.(com|org|io)";
+            let phone = (200..1000u32, 200..1000u32, 1000..10_000u32, 0..6usize).prop_map(
+                |(area, a, b, style)| match style {
+                    0 => format!("{a}-{b}"),
+                    1 => format!("{a}.{b}"),
+                    2 => format!("{a} {b}"),
+                    3 => format!("({area}) {a}-{b}"),
+                    4 => format!("+1 {area} {a} {b}"),
+                    _ => format!("{area}{a}{b}"),
+                },
+            );
+            let birth =
+                (1..29u32, 1..13u32, 1930..2011u32, 0..4usize).prop_map(|(d, m, y, style)| {
+                    match style {
+                        0 => format!("{m:02}/{d:02}/{y}"),
+                        1 => format!("{y}-{m:02}-{d:02}"),
+                        2 => format!("{d}.{m}.{y}"),
+                        _ => format!("{m}/{d}/{:02}", y % 100),
+                    }
+                });
+            prop_oneof![ssn, email.prop_map(String::from), phone, birth]
+        }
+
+        /// A UUID or a prefixed id as Imprint writes them.
+        fn id() -> impl Strategy<Value = String> {
+            let uuid =
+                "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+            let prefixed = "(m|o|txn|cs|pymd|CUST|CSMR-v1)[-_]([0-9]{1,14}|[0-9a-f]{6,24})";
+            prop_oneof![uuid, prefixed]
+        }
+
+        const CONTEXTS: [&str; 5] = [
+            "no customer {} found",
+            "{}",
+            "(param `{}`)",
+            "<p>not found: {}</p>",
+            "SSN {} already used.",
+        ];
+
+        proptest! {
+            #[test]
+            fn personal_values_never_show(value in personal(), at in 0..CONTEXTS.len()) {
+                let text = CONTEXTS[at].replace("{}", &value);
+                let masked = mask_text(&text);
+                prop_assert!(!masked.contains(&value), "{} -> {}", text, masked);
+                let json = serde_json::json!({ "error": text, value.clone(): 1 });
+                let shown = snippet(json.to_string().as_bytes());
+                prop_assert!(!shown.contains(&value), "{}", shown);
+            }
+
+            #[test]
+            fn ids_show_whole(id in id(), at in 0..CONTEXTS.len()) {
+                let text = CONTEXTS[at].replace("{}", &id);
+                prop_assert!(mask_text(&text).contains(&id));
+                let json = serde_json::json!({ "error": text, id.clone(): 1 });
+                let shown = snippet(json.to_string().as_bytes());
+                prop_assert!(shown.contains(&id), "{}", shown);
+            }
+        }
+    }
 }
