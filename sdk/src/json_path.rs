@@ -287,6 +287,16 @@ mod tests {
     }
 
     #[test]
+    fn declared_names_are_sorted_printable_names() {
+        assert!(DECLARED_NAMES.windows(2).all(|pair| pair[0] < pair[1]));
+        for name in DECLARED_NAMES {
+            assert!(name.chars().all(|c| c.is_ascii_graphic()), "{name}");
+            assert_eq!(declared(name), Some(name));
+        }
+        assert_eq!(declared("jane.doe@example.com"), None);
+    }
+
+    #[test]
     fn redact_map_keys_in_paths_but_keep_declared_names() {
         let path = |body: &str| {
             let error = serde_json::from_str::<Page>(body).unwrap_err();
