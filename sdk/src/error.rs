@@ -151,7 +151,8 @@ impl Error {
         }
     }
 
-    /// Imprint's error `type` (`CUSTOMER_NOT_FOUND_ERROR`), when the body had one.
+    /// Imprint's error `type` (`CUSTOMER_NOT_FOUND_ERROR`), when the body had
+    /// one, raw as sent (see [`ApiError::error_type`]).
     pub fn error_type(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.error_type(),
@@ -476,6 +477,21 @@ impl fmt::Display for ErrorType {
 }
 
 /// A non-2xx answer from the API.
+///
+/// `Display` and `Debug` show what Imprint said with personal data and
+/// secrets masked (its `type`, message, `param`, `details`, or a snippet of
+/// the body): they are fit for logs. The accessors return the raw text.
+///
+/// ```
+/// # async fn run(client: imprint::Client) {
+/// use imprint::prelude::*;
+/// let result = client.get_customer().customer_id("CSMR-v1-123").call().await;
+/// if let Err(imprint::Error::Api(api)) = result {
+///     eprintln!("{api}"); // masked: fit for a log
+///     let _raw = api.message(); // as sent: keep it out of logs
+/// }
+/// # }
+/// ```
 pub struct ApiError {
     status: StatusCode,
     operation: &'static str,
@@ -543,12 +559,15 @@ impl ApiError {
         &self.headers
     }
 
-    /// Imprint's error `type`, or the `error` string of the validation shape.
+    /// Imprint's error `type`, or the `error` string of the validation shape,
+    /// raw as sent: Imprint may put your input in it, so do not log it
+    /// ([`Display`](fmt::Display) and `Debug` mask it, this does not).
     pub fn error_type(&self) -> Option<&str> {
         self.error_type.as_deref()
     }
 
-    /// Imprint's error `type` as an enum; see [`ErrorType`].
+    /// Imprint's error `type` as an enum; see [`ErrorType`]. An
+    /// [`Unlisted`](ErrorType::Unlisted) type carries the raw text.
     pub fn error_kind(&self) -> Option<ErrorType> {
         self.error_type.as_deref().map(ErrorType::parse)
     }
@@ -563,17 +582,19 @@ impl ApiError {
     }
 
     /// The API's message, raw as sent: it may quote your input back, so do not
-    /// log it ([`Display`](fmt::Display) masks it, this does not).
+    /// log it ([`Display`](fmt::Display) and `Debug` mask it, this does not).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 
-    /// The parameter the API blamed, if it said.
+    /// The parameter the API blamed, if it said, raw as sent: it may quote
+    /// your input, so do not log it (`Display` and `Debug` mask it).
     pub fn param(&self) -> Option<&str> {
         self.param.as_deref()
     }
 
-    /// The `details` list of the validation shape (empty otherwise).
+    /// The `details` list of the validation shape (empty otherwise), raw as
+    /// sent: do not log it (`Display` and `Debug` mask it).
     pub fn details(&self) -> &[String] {
         &self.details
     }
@@ -602,14 +623,14 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.operation, self.status)?;
         if let Some(kind) = &self.error_type {
-            write!(f, " {kind}")?;
+            write!(f, " {}", redact::mask_text(kind))?;
         }
         match &self.message {
             Some(message) => write!(f, ": {}", redact::mask_text(message))?,
             None => write!(f, ": {}", redact::snippet(&self.body))?,
         }
         if let Some(param) = &self.param {
-            write!(f, " (param `{param}`)")?;
+            write!(f, " (param `{}`)", redact::mask_text(param))?;
         }
         if self.attempts > 1 || self.stopped_by.is_some() {
             write!(f, " {}", after(self.attempts, self.stopped_by))?;
@@ -624,9 +645,12 @@ impl fmt::Debug for ApiError {
             .field("status", &self.status)
             .field("operation", &self.operation)
             .field("attempts", &self.attempts)
-            .field("error_type", &self.error_type)
+            .field(
+                "error_type",
+                &self.error_type.as_deref().map(redact::mask_text),
+            )
             .field("message", &self.message.as_deref().map(redact::mask_text))
-            .field("param", &self.param)
+            .field("param", &self.param.as_deref().map(redact::mask_text))
             .field(
                 "details",
                 &self
@@ -912,6 +936,69 @@ mod tests {
         assert_eq!(
             api("").to_string(),
             "getCustomer: HTTP 404 Not Found: (empty body)"
+        );
+    }
+
+    fn api_400(body: &str) -> ApiError {
+        ApiError::new(
+            "searchCustomersPost",
+            1,
+            None,
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            Bytes::from(body.to_string()),
+        )
+    }
+
+    fn assert_no_leak(e: &ApiError, leaks: &[&str]) {
+        let shown = format!("{e} {e:#} {e:?} {e:#?}");
+        for leak in leaks {
+            assert!(!shown.contains(leak), "{leak} in {shown}");
+        }
+    }
+
+    #[test]
+    fn redact_envelope_type_and_param_in_display_and_debug() {
+        let e = api_400(
+            r#"{"error":{"type":"SSN 987654321 already used by jane.doe@example.com","message":"duplicate customer","param":"jane.doe@example.com / 987-65-4321"}}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "searchCustomersPost: HTTP 400 Bad Request SSN [redacted] already used by [redacted]: duplicate customer (param `[redacted] / [redacted]`)"
+        );
+        assert_no_leak(&e, &["987654321", "987-65-4321", "jane.doe"]);
+        // The accessors stay raw.
+        assert_eq!(e.param(), Some("jane.doe@example.com / 987-65-4321"));
+    }
+
+    #[test]
+    fn redact_spring_shape_with_a_string_error() {
+        let e = api_400(
+            r#"{"error":"no customer 987-65-4321 for jane.doe@example.com","status":400,"path":"/v2/customers","timestamp":"2025-02-13T18:18:22.923+00:00"}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "searchCustomersPost: HTTP 400 Bad Request no customer [redacted] for [redacted]: no customer [redacted] for [redacted]"
+        );
+        assert_no_leak(&e, &["987-65-4321", "jane.doe"]);
+        let e = api_400(
+            r#"{"error":"Bad Request","details":["fullName: Jane Doe","dob: 01/02/1980"],"status":400}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "searchCustomersPost: HTTP 400 Bad Request Bad Request: fullName: [redacted]; dob: [redacted]"
+        );
+        assert_no_leak(&e, &["Jane", "Doe", "1980"]);
+    }
+
+    #[test]
+    fn redact_keeps_ids_whole() {
+        let e = api(
+            r#"{"error":{"type":"PAYMENT_METHOD_NOT_FOUND_ERROR","message":"payment method CE6E78C9-7D8C-4C3D-ABCD-123456789012 is not active","param":"m-123456789"}}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "getCustomer: HTTP 404 Not Found PAYMENT_METHOD_NOT_FOUND_ERROR: payment method CE6E78C9-7D8C-4C3D-ABCD-123456789012 is not active (param `m-123456789`)"
         );
     }
 

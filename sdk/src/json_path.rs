@@ -7,7 +7,8 @@
 //! puts a second copy of every response type's `Deserialize` code into each
 //! user's binary for every operation it calls. This walk is one function for
 //! every type, and it never reads a value's content, only the document's shape
-//! and its keys.
+//! and its keys. It shows a key only when the spec declares that name; any
+//! other key (a map's: an email, an SSN) is data and shows as `{key}`.
 //!
 //! The position is all it has, and for one kind of error it is ambiguous: a
 //! value its type refuses after reading it whole (an enum given a number, an
@@ -19,13 +20,15 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use crate::classification::DECLARED_NAMES;
+
 /// serde_json's own nesting limit for typed values: deeper containers can only
 /// be inside a skipped field, and are not tracked one by one (a body of a
 /// million `[` would otherwise cost a million frames).
 const MAX_DEPTH: usize = 128;
 
-/// The longest key the path repeats whole (longer ones are cut, with `…`).
-const MAX_KEY_CHARS: usize = 64;
+/// What a path shows for a key the spec does not declare.
+pub(crate) const MAP_KEY: &str = "{key}";
 
 /// One open container on the way to the position.
 enum Frame {
@@ -83,26 +86,23 @@ pub(crate) fn at(body: &[u8], error: &serde_json::Error) -> String {
     path
 }
 
-/// A member's name as the path shows it: decoded, control characters escaped
-/// (a key must not be able to forge lines in a log), at most
-/// [`MAX_KEY_CHARS`] characters; `?` when it does not decode.
-fn key_text(quoted: &[u8]) -> String {
-    let Ok(key) = serde_json::from_slice::<String>(quoted) else {
-        return "?".into();
-    };
-    let mut text = String::new();
-    for (n, c) in key.chars().enumerate() {
-        if n == MAX_KEY_CHARS {
-            text.push('…');
-            break;
-        }
-        if c.is_control() {
-            text.extend(c.escape_default());
-        } else {
-            text.push(c);
-        }
-    }
-    text
+/// A member's name as the path shows it: a name the spec declares
+/// ([`DECLARED_NAMES`]), or `{key}`. Any other key is data (a map's key: an
+/// email, an SSN, a partner's id) and may carry characters that forge or
+/// reorder a log line, so it is never repeated.
+fn key_text(quoted: &[u8]) -> &'static str {
+    serde_json::from_slice::<String>(quoted)
+        .ok()
+        .and_then(|key| declared(&key))
+        .unwrap_or(MAP_KEY)
+}
+
+/// The declared name equal to `key`, if there is one.
+pub(crate) fn declared(key: &str) -> Option<&'static str> {
+    DECLARED_NAMES
+        .binary_search(&key)
+        .ok()
+        .map(|at| DECLARED_NAMES[at])
 }
 
 /// The byte offset of serde_json's (1-based line, 0-based byte column).
@@ -141,7 +141,7 @@ fn render(body: &[u8], stack: &[Frame]) -> String {
                 if !path.is_empty() {
                     path.push('.');
                 }
-                path.push_str(&key_text(&body[key.clone()]));
+                path.push_str(key_text(&body[key.clone()]));
             }
             Frame::Object(None) => {}
         }
@@ -167,15 +167,16 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]
+    /// Its fields carry names the spec declares, so paths show them.
     struct Item {
         id: String,
-        tags: Option<Vec<u32>>,
-        owner: Option<Owner>,
+        statuses: Option<Vec<u32>>,
+        merchant: Option<Merchant>,
     }
 
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]
-    struct Owner {
+    struct Merchant {
         name: String,
     }
 
@@ -195,12 +196,12 @@ mod tests {
         for (body, path) in [
             (r#"{"data":[{"id":123}],"has_more":false}"#, "data[0].id"),
             (
-                r#"{"data":[{"id":"a"},{"id":"b","tags":[1,"x"]}],"has_more":false}"#,
-                "data[1].tags[1]",
+                r#"{"data":[{"id":"a"},{"id":"b","statuses":[1,"x"]}],"has_more":false}"#,
+                "data[1].statuses[1]",
             ),
             (
-                r#"{"data":[{"id":"a","owner":{"name":"n"}},{"id":"b","owner":{}}],"has_more":false}"#,
-                "data[1].owner",
+                r#"{"data":[{"id":"a","merchant":{"name":"n"}},{"id":"b","merchant":{}}],"has_more":false}"#,
+                "data[1].merchant",
             ),
             (r#"{"data":[{"id":"a"}]}"#, "."),
             (r#"{"data":{"id":"a"},"has_more":false}"#, "data"),
@@ -253,7 +254,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_shown_escaped_and_bounded_and_depth_is_capped() {
+    fn undeclared_keys_are_placeholders_and_depth_is_capped() {
         let path = |body: &str| {
             let error = serde_json::from_str::<Page>(body).unwrap_err();
             at(body.as_bytes(), &error)
@@ -261,23 +262,54 @@ mod tests {
         // Bodies cut short inside a skipped member, so the path names it.
         assert_eq!(
             path(r#"{"data":[{"id":"a","x\u001b[31m\n":[1,"#),
-            r"data[0].x\u{1b}[31m\n[1]"
+            "data[0].{key}[1]"
         );
         let long = "k".repeat(100);
         assert_eq!(
             path(&format!(r#"{{"data":[{{"id":"a","{long}":"#)),
-            format!("data[0].{}…", &long[..MAX_KEY_CHARS])
+            "data[0].{key}"
         );
-        assert_eq!(key_text(b"\"x\x1b\""), "?");
+        // Escaped, a declared name is still that name.
+        assert_eq!(
+            path(r#"{"data":[{"id":"a","\u006derchant":{"x":"#),
+            "data[0].merchant.{key}"
+        );
+        assert_eq!(key_text(b"\"x\x1b\""), "{key}");
         let deep = path(&format!(
             r#"{{"data":[{{"id":"a","x":{}"#,
             "[".repeat(100_000)
         ));
         assert!(
-            deep.starts_with("data[0].x[0][0]") && deep.ends_with("[0]…"),
+            deep.starts_with("data[0].{key}[0][0]") && deep.ends_with("[0]…"),
             "{deep}"
         );
         assert!(deep.len() < 600, "{} bytes", deep.len());
+    }
+
+    #[test]
+    fn declared_names_are_sorted_printable_names() {
+        assert!(DECLARED_NAMES.windows(2).all(|pair| pair[0] < pair[1]));
+        for name in DECLARED_NAMES {
+            assert!(name.chars().all(|c| c.is_ascii_graphic()), "{name}");
+            assert_eq!(declared(name), Some(name));
+        }
+        assert_eq!(declared("jane.doe@example.com"), None);
+    }
+
+    #[test]
+    fn redact_map_keys_in_paths_but_keep_declared_names() {
+        let path = |body: &str| {
+            let error = serde_json::from_str::<Page>(body).unwrap_err();
+            at(body.as_bytes(), &error)
+        };
+        assert_eq!(
+            path(r#"{"data":[{"id":"a","metadata":{"jane.doe@example.com":"#),
+            "data[0].metadata.{key}"
+        );
+        assert_eq!(
+            path("{\"data\":[{\"id\":\"a\",\"x\u{202e}y\":{\"id\":["),
+            "data[0].{key}.id[0]"
+        );
     }
 
     #[test]

@@ -132,6 +132,17 @@ mod generated_types {
         assert!(checked >= 30, "only {checked} enums");
     }
 
+    /// Whether the generated types' `Debug` redacts a property of this name:
+    /// it matches the table's fields exactly, unlike the facade's masking.
+    #[cfg(feature = "schemars")]
+    fn classified_exactly(name: &str) -> bool {
+        use crate::classification::{PERSONAL_FIELDS, SECRET_FIELDS};
+        SECRET_FIELDS
+            .iter()
+            .chain(&PERSONAL_FIELDS)
+            .any(|field| *field == name)
+    }
+
     /// An instance of `schema` with every property present: classified
     /// subtrees hold markers, everything else plain values.
     #[cfg(feature = "schemars")]
@@ -162,7 +173,7 @@ mod generated_types {
             Some("object") | None if schema.get("properties").is_some() => {
                 let mut object = Map::new();
                 for (name, child) in schema["properties"].as_object().unwrap() {
-                    let marked = marked || crate::redact::is_classified(name);
+                    let marked = marked || classified_exactly(name);
                     object.insert(name.clone(), instance(root, child, marked));
                 }
                 Value::Object(object)

@@ -6,8 +6,23 @@
 //!
 //! Fields are named as the API names them (snake case); matching elsewhere
 //! ignores case and separators, so `clientSecret` is `client_secret`.
+//!
+//! The facade masks by words as well: a key is classified when its words
+//! contain a classified term's words in a row (`customerEmail`,
+//! `addressLine1`). Its terms are [`FIELDS`] and [`SYNONYMS`], names other
+//! systems and Imprint's own messages use for the same data. The generated
+//! types' `Debug` keeps matching [`FIELDS`] exactly ([`class_of`]).
+//!
+//! The generated module also lists every property name the spec declares,
+//! so a decode error can name the declared members of its path and hide the
+//! keys of maps, which are data.
 
+use std::collections::BTreeSet;
 use std::fmt::Write;
+
+use serde_json::Value;
+
+use crate::normalize::walk;
 
 /// How a field's value must be treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,6 +123,48 @@ pub const FIELDS: [Field; 26] = [
     ),
 ];
 
+/// Names that are not spec fields but mean the same data: the facade's masking
+/// classifies a key that contains one of them as words (`birthDate`,
+/// `phone_number`, `zip`). Never used by [`class_of`]: a spec property named
+/// `name` (a merchant's, a reward's) stays visible in the generated types'
+/// `Debug`.
+pub const SYNONYMS: [Field; 27] = [
+    secret("card_number", None, "a card number"),
+    secret("cvc", None, "a card's security code"),
+    secret("pin", None, "a card's PIN"),
+    secret("passcode", None, "a credential"),
+    secret("passwd", None, "a credential"),
+    secret("credential", None, "a credential"),
+    secret("credentials", None, "credentials"),
+    secret("account_number", None, "a bank account number"),
+    secret(
+        "social_security",
+        None,
+        "the social security number, spelled out",
+    ),
+    secret("tax_id", None, "a tax id (an SSN or an ITIN for a person)"),
+    personal(
+        "name",
+        "any name: a person's under every spelling (`fullName`, `surname` aside); a merchant's or product's too",
+    ),
+    personal("surname", "a customer's name"),
+    personal("username", "a person's login name"),
+    personal("dob", "a date of birth"),
+    personal("birth", "a date of birth (`birth_date`, `dateOfBirth`)"),
+    personal("birthdate", "a date of birth"),
+    personal("birthday", "a date of birth"),
+    personal("mobile", "a phone number"),
+    personal("telephone", "a phone number"),
+    personal("e_mail", "an email address"),
+    personal("street", "a street address"),
+    personal("zip", "a postal code (`zip_code`)"),
+    personal("zipcode", "a postal code"),
+    personal("postal", "a postal code"),
+    personal("postcode", "a postal code"),
+    personal("passport", "an identity document number"),
+    personal("driver_license", "an identity document number"),
+];
+
 /// A field name as matching sees it: lower case, letters and digits only.
 pub fn normalized(name: &str) -> String {
     name.chars()
@@ -125,9 +182,49 @@ pub fn class_of(name: &str) -> Option<Class> {
         .map(|field| field.class)
 }
 
+/// A term's words, as the facade's matcher splits a key: at `_` and between
+/// letters and digits (`street_line1` is street, line, 1). Terms are written
+/// in lower-case snake case, so no case change needs reading here.
+pub fn term_words(term: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for part in term.split('_').filter(|part| !part.is_empty()) {
+        let mut word = String::new();
+        for c in part.chars() {
+            if word
+                .chars()
+                .last()
+                .is_some_and(|last| last.is_ascii_digit() != c.is_ascii_digit())
+            {
+                words.push(std::mem::take(&mut word));
+            }
+            word.push(c);
+        }
+        words.push(word);
+    }
+    words
+}
+
+/// Every property name the (normalized) document declares, sorted and
+/// deduplicated. Names with a character that is not printable ASCII are
+/// left out: the facade prints such a key as a placeholder.
+pub fn declared_names(doc: &mut Value) -> Vec<String> {
+    let mut names = BTreeSet::new();
+    walk::each_schema(doc, &mut |_, schema| {
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            names.extend(
+                properties
+                    .keys()
+                    .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_graphic()))
+                    .cloned(),
+            );
+        }
+    });
+    names.into_iter().collect()
+}
+
 /// The body of `sdk/src/classification.rs` (the header is the generated
-/// module's).
-pub fn sdk_module() -> String {
+/// module's), with `declared`, the spec's property names ([`declared_names`]).
+pub fn sdk_module(declared: &[String]) -> String {
     let list = |class: Class| {
         let mut text = String::new();
         for field in FIELDS.iter().filter(|f| f.class == class) {
@@ -144,6 +241,15 @@ pub fn sdk_module() -> String {
         }
         text
     };
+    let mut terms = String::new();
+    for field in FIELDS.iter().chain(&SYNONYMS) {
+        let _ = writeln!(terms, "    // {}", field.why);
+        let _ = writeln!(terms, "    &{:?},", term_words(field.name));
+    }
+    let mut names = String::new();
+    for name in declared {
+        let _ = writeln!(names, "    {name:?},");
+    }
     format!(
         "//! Which JSON fields hold secrets and which hold personal data: the one\n\
          //! classification table (kept in `xtask/src/classification.rs`), as the\n\
@@ -155,13 +261,24 @@ pub fn sdk_module() -> String {
          /// Fields whose values identify a person: redacted in `Debug` and error messages,\n\
          /// readable through the fields and serialized unchanged.\n///\n\
          /// | field | why |\n/// |---|---|\n{}\
-         pub const PERSONAL_FIELDS: [&str; {}] = [\n{}];\n",
+         pub const PERSONAL_FIELDS: [&str; {}] = [\n{}];\n\n\
+         /// The words of every classified term, secret or personal: the fields above\n\
+         /// and their synonyms (`dob`, `birth`, `name`, `mobile`, `zip`, `pin`, …).\n\
+         /// A key is classified when its words contain one of these in a row.\n\
+         pub const CLASSIFIED_TERMS: [&[&str]; {}] = [\n{}];\n\n\
+         /// Every property name the spec declares, sorted: names, not data, so a\n\
+         /// decode error may show them in a path.\n\
+         pub const DECLARED_NAMES: [&str; {}] = [\n{}];\n",
         table(Class::Secret),
         count(Class::Secret),
         list(Class::Secret),
         table(Class::Personal),
         count(Class::Personal),
         list(Class::Personal),
+        FIELDS.len() + SYNONYMS.len(),
+        terms,
+        declared.len(),
+        names,
     )
 }
 
@@ -178,16 +295,51 @@ mod tests {
     }
 
     #[test]
+    fn synonyms_do_not_change_the_exact_classification() {
+        assert_eq!(class_of("name"), None);
+        assert_eq!(class_of("dob"), None);
+    }
+
+    #[test]
     fn every_name_is_listed_once() {
         let mut names: Vec<String> = FIELDS.iter().map(|f| normalized(f.name)).collect();
         names.sort();
         names.dedup();
         assert_eq!(names.len(), FIELDS.len());
+        // As words, synonyms differ from fields too (`e_mail` is e, mail).
+        let all = FIELDS.iter().chain(&SYNONYMS);
+        let mut terms: Vec<Vec<String>> = all.map(|f| term_words(f.name)).collect();
+        terms.sort();
+        terms.dedup();
+        assert_eq!(terms.len(), FIELDS.len() + SYNONYMS.len());
+    }
+
+    #[test]
+    fn terms_split_into_words_at_underscores_and_digits() {
+        assert_eq!(term_words("street_line1"), ["street", "line", "1"]);
+        assert_eq!(term_words("ssn4"), ["ssn", "4"]);
+        assert_eq!(term_words("dob"), ["dob"]);
+    }
+
+    #[test]
+    fn declared_names_come_from_every_schema_sorted() {
+        let mut doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": { "schemas": {
+                "B": { "type": "object", "properties": {
+                    "zeta": { "type": "object", "properties": { "inner": {} } },
+                    "alpha": {},
+                    "bad\u{202e}": {}
+                } }
+            } }
+        });
+        assert_eq!(declared_names(&mut doc), ["alpha", "inner", "zeta"]);
     }
 
     #[test]
     fn the_sdk_module_lists_both_classes() {
-        let module = sdk_module();
+        let module = sdk_module(&["a".into(), "b_c".into()]);
         assert!(
             module.contains("pub const SECRET_FIELDS: [&str; 13]"),
             "{module}"
@@ -197,5 +349,14 @@ mod tests {
             "{module}"
         );
         assert!(module.contains("    \"partner_customer_id\",\n"));
+        assert!(
+            module.contains("pub const CLASSIFIED_TERMS: [&[&str]; 53]"),
+            "{module}"
+        );
+        assert!(module.contains("    &[\"street\", \"line\", \"1\"],\n"));
+        assert!(
+            module
+                .contains("pub const DECLARED_NAMES: [&str; 2] = [\n    \"a\",\n    \"b_c\",\n];")
+        );
     }
 }

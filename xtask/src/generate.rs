@@ -11,6 +11,7 @@ use progenitor_impl::{
 use quote::quote;
 use serde_json::Value;
 
+use crate::classification;
 use crate::index;
 use crate::normalize::{self, Rewrite, path_segments, sensitive, walk};
 use crate::refine::{self, Refined};
@@ -101,7 +102,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     let api = model(&doc)?;
     let tokens = run_progenitor(&api).map_err(|message| blame_operation(&doc, message))?;
     // After the client, whose failures are traced to an operation.
-    let companions = companions(spec, &api)?;
+    let companions = companions(spec, &api, &classification::declared_names(&mut doc))?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Syntax(e.to_string()))?;
     let refined = refine::refine(&mut file).map_err(GenerateError::Generator)?;
@@ -134,12 +135,13 @@ pub fn header(spec: &Spec) -> String {
 fn companions(
     spec: &Spec,
     api: &openapiv3::OpenAPI,
+    declared: &[String],
 ) -> Result<[(&'static str, String); 2], GenerateError> {
     Ok([
         (crate::GENERATED_HTTPMOCK, httpmock(spec, api)?),
         (
             crate::GENERATED_CLASSIFICATION,
-            format!("{}{}", header(spec), crate::classification::sdk_module()),
+            format!("{}{}", header(spec), classification::sdk_module(declared)),
         ),
     ])
 }

@@ -1,15 +1,17 @@
 //! Typed webhook events, chosen by the payload's `object` field.
 
+use std::fmt::Write as _;
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::signature::WebhookError;
-use crate::redact;
 use crate::types::{
     AccountStatusWebhookPayload, ApplicationWebhookPayload, CustomerLinkWebhookPayload,
     PaymentMethodWebhookPayload, RewardWebhookPayload, StreakWebhookPayload,
     TransactionWebhookPayload,
 };
+use crate::{json_path, redact};
 
 /// One delivery, by kind. Payload types are generated from the spec.
 #[derive(Clone, Debug)]
@@ -99,7 +101,65 @@ impl Event {
 fn decode<T: DeserializeOwned>(object: &str, payload: Value) -> Result<T, WebhookError> {
     serde_path_to_error::deserialize(payload).map_err(|error| WebhookError::InvalidPayload {
         object: object.to_string(),
-        path: error.path().to_string(),
+        path: shown_path(error.path()),
         message: redact::serde_message(&error.inner().to_string()),
     })
+}
+
+/// serde_path_to_error's notation (`data.card.tokens[0]`), with a key the
+/// spec does not declare shown as `{key}`: a payload's map keys are data.
+fn shown_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut shown = String::new();
+    for segment in path.iter() {
+        let name = match segment {
+            Segment::Seq { index } => {
+                let _ = write!(shown, "[{index}]");
+                continue;
+            }
+            Segment::Map { key } => json_path::declared(key).unwrap_or(json_path::MAP_KEY),
+            Segment::Enum { variant } => json_path::declared(variant).unwrap_or(json_path::MAP_KEY),
+            Segment::Unknown => "?",
+        };
+        if !shown.is_empty() {
+            shown.push('.');
+        }
+        shown.push_str(name);
+    }
+    if shown.is_empty() {
+        shown.push('.');
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_unknown_events_by_word_not_by_exact_name() {
+        let body = br#"{"object":"NEW_KIND","id":"CE6E78C9-7D8C-4C3D-ABCD-123456789012","name":"Jane Doe","dob":"1980-01-02","phone_number":"5551234","note":"call 555-1234"}"#;
+        let Event::Unknown(event) = Event::from_json(body).unwrap() else {
+            panic!("not unknown")
+        };
+        let shown = format!("{event:?}");
+        for leak in ["Jane", "1980", "5551234", "555-1234"] {
+            assert!(!shown.contains(leak), "{leak} in {shown}");
+        }
+        assert!(
+            shown.contains("CE6E78C9-7D8C-4C3D-ABCD-123456789012"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn redact_map_keys_in_webhook_payload_paths() {
+        // Today's payload maps hold any JSON, so no decode fails inside one;
+        // a typed map the spec may add would name its keys.
+        type Nested = std::collections::BTreeMap<String, std::collections::BTreeMap<String, u32>>;
+        let payload = serde_json::json!({"data": {"jane.doe@example.com": "x"}});
+        let error = serde_path_to_error::deserialize::<_, Nested>(payload).unwrap_err();
+        assert_eq!(error.path().to_string(), "data.jane.doe@example.com");
+        assert_eq!(shown_path(error.path()), "data.{key}");
+    }
 }
