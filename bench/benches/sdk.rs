@@ -9,6 +9,7 @@
 //! cargo bench -p imprint-bench --bench sdk -- --only instructions # 6 (needs valgrind)
 //! cargo bench -p imprint-bench --features telemetry -- --only overhead --telemetry
 //! cargo bench -p imprint-bench --bench sdk -- --only body-limit   # 7
+//! cargo bench -p imprint-bench --bench sdk -- --only webhook      # 8
 //! ```
 //!
 //! `--telemetry` runs with a tracing subscriber at INFO (formatting to a sink)
@@ -33,6 +34,10 @@
 //! 7. Body limit: peak RSS of a process receiving a 128 or 512 MiB success
 //!    body through the SDK (default 32 MiB limit: refused while reading) vs
 //!    hand-written reqwest reading it whole.
+//! 8. Webhook canonicalization: the time to refuse a forged delivery (a
+//!    1 MB body nested 32 deep, a signature that matches nothing) under the
+//!    canonical-JSON reading vs the raw-body reading, call by call
+//!    (`imprint_bench::webhook`).
 //!
 //! Each measurement runs the contenders interleaved, after a discarded warm-up,
 //! and reports the median and the spread (min–max) of the runs.
@@ -809,7 +814,7 @@ fn main() {
         install_telemetry();
     }
     let runs = 7;
-    let all: [(&str, Section); 7] = [
+    let all: [(&str, Section); 8] = [
         ("overhead", overhead),
         ("pagination", pagination),
         ("memory", memory),
@@ -817,8 +822,9 @@ fn main() {
         ("streaming", streaming),
         ("instructions", instructions),
         ("body-limit", body_limit),
+        ("webhook", imprint_bench::webhook::section),
     ];
-    // Sections 1-3, 5 and 7 by default; `--codegen` adds 4, `--callgrind` 6;
+    // Sections 1-3, 5, 7 and 8 by default; `--codegen` adds 4, `--callgrind` 6;
     // `--only <name>` runs one.
     let only = args
         .iter()
