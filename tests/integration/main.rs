@@ -21,3 +21,4 @@ mod telemetry;
 mod typed_mocks;
 mod validation;
 mod webhooks;
+mod webhooks_canonical;
