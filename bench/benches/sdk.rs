@@ -10,6 +10,7 @@
 //! cargo bench -p imprint-bench --features telemetry -- --only overhead --telemetry
 //! cargo bench -p imprint-bench --bench sdk -- --only body-limit   # 7
 //! cargo bench -p imprint-bench --bench sdk -- --only cursor-memory # 8
+//! cargo bench -p imprint-bench --bench sdk -- --only webhook      # 9
 //! ```
 //!
 //! `--telemetry` runs with a tracing subscriber at INFO (formatting to a sink)
@@ -37,6 +38,10 @@
 //! 8. Cursor memory: peak RSS of a process streaming 1,000 vs 10,000 pages
 //!    from a server that never ends, every page a fresh id of the longest
 //!    length a cursor may have (`MAX_CURSOR_BYTES`); capped by `max_pages`.
+//! 9. Webhook canonicalization: the time to refuse a forged delivery (a
+//!    1 MB body nested 32 deep, a signature that matches nothing) under the
+//!    canonical-JSON reading vs the raw-body reading, call by call
+//!    (`imprint_bench::webhook`).
 //!
 //! Each measurement runs the contenders interleaved, after a discarded warm-up,
 //! and reports the median and the spread (min–max) of the runs.
@@ -885,7 +890,7 @@ fn main() {
         install_telemetry();
     }
     let runs = 7;
-    let all: [(&str, Section); 8] = [
+    let all: [(&str, Section); 9] = [
         ("overhead", overhead),
         ("pagination", pagination),
         ("memory", memory),
@@ -894,8 +899,9 @@ fn main() {
         ("instructions", instructions),
         ("body-limit", body_limit),
         ("cursor-memory", cursor_memory),
+        ("webhook", imprint_bench::webhook::section),
     ];
-    // Sections 1-3, 5, 7 and 8 by default; `--codegen` adds 4, `--callgrind` 6;
+    // Sections 1-3, 5 and 7-9 by default; `--codegen` adds 4, `--callgrind` 6;
     // `--only <name>` runs one.
     let only = args
         .iter()

@@ -1,9 +1,12 @@
 //! What the benchmarks (`benches/sdk.rs`) share: the embedded fake Imprint
-//! server on a thread of its own, and the median and spread of a set of runs.
+//! server on a thread of its own, and the median and spread of a set of runs;
+//! and the sections that need no server ([`webhook`]).
 
 use std::time::Duration;
 
 use imprint::mock::FakeImprint;
+
+pub mod webhook;
 
 /// The fake's data seed: every run serves the same customers.
 pub const SEED: u64 = 7;

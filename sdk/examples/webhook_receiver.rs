@@ -20,15 +20,18 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use imprint::webhook::{Event, SIGNATURE_HEADER, Webhook};
 
-/// The receiver's routes, for `webhook`'s secret.
+/// The receiver's routes, for `webhook`'s secret. A body over the verifier's
+/// limit is refused with 413 while it is read, so memory stays bounded.
 pub fn app(webhook: Webhook) -> Router {
+    let limit = webhook.body_limit();
     Router::new()
         .route("/webhooks/imprint", post(receive))
+        .layer(DefaultBodyLimit::max(limit))
         .with_state(Arc::new(webhook))
 }
 

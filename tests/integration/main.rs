@@ -22,3 +22,4 @@ mod telemetry;
 mod typed_mocks;
 mod validation;
 mod webhooks;
+mod webhooks_canonical;

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use imprint::webhook::{
-    CanonicalError, Event, KeyReading, Malformed, MessageReading, Outcome, Reading,
-    SIGNATURE_HEADER, SigningSecret, TimestampUnit, Webhook, WebhookError, canonicalize,
+    CanonicalError, DEFAULT_MAX_BODY, Event, KeyReading, Malformed, MessageReading, Outcome,
+    Reading, SIGNATURE_HEADER, SigningSecret, TimestampUnit, Webhook, WebhookError, canonicalize,
 };
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -438,6 +438,84 @@ async fn the_example_receiver_answers_real_requests() {
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "received SOMETHING_NEW");
+}
+
+/// `BODY`, signed, padded with trailing spaces (still the same JSON value) to
+/// `length` bytes.
+fn padded(length: usize) -> Vec<u8> {
+    let mut body = BODY.to_vec();
+    body.resize(length, b' ');
+    body
+}
+
+#[tokio::test]
+async fn the_example_receiver_bounds_the_body_while_reading_it() {
+    let url = start_receiver().await;
+    let http = reqwest::Client::new();
+    let limit = webhook().body_limit();
+    assert_eq!(limit, DEFAULT_MAX_BODY);
+    for (length, status) in [(limit, 200), (limit + 1, 413)] {
+        let body = padded(length);
+        let response = http
+            .post(&url)
+            .header(SIGNATURE_HEADER, webhook().sign(&body, SystemTime::now()))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{length} bytes");
+    }
+}
+
+#[tokio::test]
+async fn a_server_without_a_limit_of_its_own_gets_the_sdks_refusal() {
+    use axum::body::Bytes;
+    use axum::extract::DefaultBodyLimit;
+    use axum::http::HeaderMap;
+
+    // A handler like the example's, on a server that reads any body.
+    let verifier = std::sync::Arc::new(webhook().max_body(1024));
+    let handler = move |headers: HeaderMap, body: Bytes| async move {
+        let header = headers
+            .get(SIGNATURE_HEADER)
+            .map(|value| value.to_str().unwrap_or(""));
+        match verifier.verify(&body, header) {
+            Ok(()) => (axum::http::StatusCode::OK, "verified".to_string()),
+            Err(error) => (
+                axum::http::StatusCode::from_u16(error.status()).unwrap(),
+                error.to_string(),
+            ),
+        }
+    };
+    let app = axum::Router::new()
+        .route("/", axum::routing::post(handler))
+        .layer(DefaultBodyLimit::disable());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let http = reqwest::Client::new();
+    let post = |body: Vec<u8>, header: Option<String>| {
+        let mut request = http.post(&url).body(body);
+        if let Some(header) = header {
+            request = request.header(SIGNATURE_HEADER, header);
+        }
+        request.send()
+    };
+    let fits = padded(1024);
+    let response = post(fits.clone(), Some(webhook().sign(&fits, SystemTime::now())))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // Over the limit by one byte: refused on length alone, validly signed
+    // or not signed at all, and the answer names the limit, not the content.
+    let over = padded(1025);
+    for header in [Some(webhook().sign(&over, SystemTime::now())), None] {
+        let response = post(over.clone(), header).await.unwrap();
+        assert_eq!(response.status(), 413);
+        let text = response.text().await.unwrap();
+        assert_eq!(text, "the body is 1025 bytes, over the limit of 1024 bytes");
+    }
 }
 
 // Known vectors: the output of tests/vectors/webhook_vectors.py (Python's hmac

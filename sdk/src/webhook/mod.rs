@@ -126,6 +126,18 @@
 //!
 //! The header's `t` is not a key: a retried delivery may be signed anew.
 //!
+//! # Bounding the body
+//!
+//! A [`Webhook`] refuses a body longer than its limit ([`DEFAULT_MAX_BODY`],
+//! 1 MiB, or [`Webhook::max_body`]) with [`WebhookError::BodyTooLarge`]
+//! (answer 413) before it reads the header, computes an HMAC or parses
+//! anything, so a forged delivery costs at most that much work. It cannot
+//! bound your server's memory: by then the body has been read. Give your
+//! HTTP server the same limit ([`Webhook::body_limit`]) so an oversized
+//! request is refused while it is read — with axum,
+//! `.layer(DefaultBodyLimit::max(webhook.body_limit()))` on the route (see
+//! [`Webhook`]; the `webhook_receiver` example does this).
+//!
 //! # Timestamps
 //!
 //! Imprint's documentation calls `t` milliseconds while its own example
@@ -145,4 +157,6 @@ pub use canonical::{CanonicalError, MAX_DEPTH, canonicalize};
 pub use diagnose::{Diagnosis, Outcome};
 pub use event::{Event, UnknownEvent};
 pub use reading::{KeyReading, MessageReading, Reading, TimestampUnit};
-pub use signature::{Malformed, SIGNATURE_HEADER, SigningSecret, Webhook, WebhookError};
+pub use signature::{
+    DEFAULT_MAX_BODY, Malformed, SIGNATURE_HEADER, SigningSecret, Webhook, WebhookError,
+};

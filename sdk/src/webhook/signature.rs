@@ -21,6 +21,13 @@ pub const SIGNATURE_HEADER: &str = "X-IMPRINT-HMAC-SIGNATURE";
 /// Default tolerance between the signed timestamp and the receiver's clock.
 const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
+/// The longest body a [`Webhook`] works on unless told otherwise
+/// ([`Webhook::max_body`]): 1 MiB. Imprint's payloads are flat objects of a
+/// few dozen fields, a few kilobytes at most (the fake server's deliveries
+/// are under one), so this leaves a wide margin while bounding what a forged
+/// delivery can make the verifier do.
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+
 /// A webhook signing secret: the token Imprint issued, or raw key bytes. Held
 /// as a secret (wiped on drop); `Debug` shows [`REDACTED`].
 #[derive(Clone)]
@@ -101,6 +108,15 @@ impl fmt::Display for Malformed {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WebhookError {
+    /// The body is longer than the verifier's limit ([`Webhook::max_body`]),
+    /// so nothing else was looked at: answer 413.
+    #[error("the body is {length} bytes, over the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The body's length, in bytes.
+        length: usize,
+        /// The limit that was applied, in bytes.
+        limit: usize,
+    },
     /// No signature header: answer 401.
     #[error("the {SIGNATURE_HEADER} header is missing")]
     MissingHeader,
@@ -148,9 +164,11 @@ fn describe(skew: i64) -> String {
 
 impl WebhookError {
     /// The HTTP status a receiver should answer with: 401 when the sender
-    /// could not be authenticated, 400 when the request itself is unusable.
+    /// could not be authenticated, 400 when the request itself is unusable,
+    /// 413 when the body is over the verifier's limit.
     pub fn status(&self) -> u16 {
         match self {
+            WebhookError::BodyTooLarge { .. } => 413,
             WebhookError::MissingHeader
             | WebhookError::SignatureMismatch
             | WebhookError::OutsideTolerance { .. } => 401,
@@ -290,21 +308,46 @@ pub(super) fn skew_seconds(skew_millis: i128) -> i64 {
 /// `<t>.<message>` under any of the secrets, with the key and the message taken
 /// as the reading says. See [the module documentation](super) for the readings,
 /// rotation and what to answer.
+///
+/// A body longer than [`max_body`](Self::max_body) (default
+/// [`DEFAULT_MAX_BODY`]) is refused before anything else is done with it.
+/// That bounds the verifier's work, not your server's memory, which has read
+/// the body by then: bound it in the server too, at the same limit. With
+/// axum, [`DefaultBodyLimit`] refuses a longer body with 413 while reading
+/// it, before the handler runs:
+///
+/// ```
+/// use axum::{Router, body::Bytes, extract::DefaultBodyLimit, routing::post};
+/// use imprint::webhook::Webhook;
+///
+/// let webhook = Webhook::new("whsec_test_token");
+/// let app: Router = Router::new()
+///     .route("/webhooks/imprint", post(|body: Bytes| async move { body.len().to_string() }))
+///     .layer(DefaultBodyLimit::max(webhook.body_limit()));
+/// ```
+///
+/// Elsewhere, tower-http's `RequestBodyLimitLayer` (any tower server) and
+/// actix-web's `PayloadConfig` do the same.
+///
+/// [`DefaultBodyLimit`]: https://docs.rs/axum/0.8/axum/extract/struct.DefaultBodyLimit.html
 #[derive(Clone, Debug)]
 pub struct Webhook {
     pub(super) secrets: Vec<SigningSecret>,
     pub(super) reading: Reading,
     pub(super) tolerance: Duration,
+    pub(super) max_body: usize,
 }
 
 impl Webhook {
     /// A verifier for one secret, with the default reading (the token as the
-    /// key, the raw body as the message) and a tolerance of five minutes.
+    /// key, the raw body as the message), a tolerance of five minutes and a
+    /// body limit of [`DEFAULT_MAX_BODY`].
     pub fn new(secret: impl Into<SigningSecret>) -> Self {
         Webhook {
             secrets: vec![secret.into()],
             reading: Reading::default(),
             tolerance: DEFAULT_TOLERANCE,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 
@@ -339,6 +382,36 @@ impl Webhook {
         self
     }
 
+    /// The longest body this verifier works on, in bytes (default
+    /// [`DEFAULT_MAX_BODY`]). A longer one is refused with
+    /// [`WebhookError::BodyTooLarge`] before the header is read, any HMAC is
+    /// computed or anything is parsed, by [`verify`](Self::verify),
+    /// [`construct_event`](Self::construct_event) and
+    /// [`diagnose`](Self::diagnose) alike. Bound the body in your HTTP server
+    /// at the same limit too ([`body_limit`](Self::body_limit)), so that
+    /// memory is bounded before the body reaches the SDK.
+    pub fn max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// The body limit this verifier applies, in bytes: the value to give
+    /// your HTTP server's own body limit.
+    pub fn body_limit(&self) -> usize {
+        self.max_body
+    }
+
+    /// [`WebhookError::BodyTooLarge`] for a body over the limit.
+    fn check_length(&self, body: &[u8]) -> Result<(), WebhookError> {
+        if body.len() > self.max_body {
+            return Err(WebhookError::BodyTooLarge {
+                length: body.len(),
+                limit: self.max_body,
+            });
+        }
+        Ok(())
+    }
+
     /// Checks the header against the raw body bytes and the clock.
     pub fn verify(&self, body: &[u8], header: Option<&str>) -> Result<(), WebhookError> {
         self.verify_at(body, header, SystemTime::now())
@@ -351,6 +424,7 @@ impl Webhook {
         header: Option<&str>,
         now: SystemTime,
     ) -> Result<(), WebhookError> {
+        self.check_length(body)?;
         let header = header.ok_or(WebhookError::MissingHeader)?;
         let signed = parse(header).map_err(WebhookError::MalformedHeader)?;
         let message =
@@ -380,7 +454,8 @@ impl Webhook {
     /// Which readings verify one captured delivery, and which do not, for each
     /// of this verifier's secrets: see [`Diagnosis`]. The timestamp is
     /// reported, not held against the delivery, since a captured delivery is
-    /// usually old. Only a missing or malformed header is an error.
+    /// usually old. Only a body over the [limit](Self::max_body) or a
+    /// malformed header is an error.
     pub fn diagnose(&self, body: &[u8], header: &str) -> Result<Diagnosis, WebhookError> {
         self.diagnose_at(body, header, SystemTime::now())
     }
@@ -392,6 +467,7 @@ impl Webhook {
         header: &str,
         now: SystemTime,
     ) -> Result<Diagnosis, WebhookError> {
+        self.check_length(body)?;
         let signed = parse(header).map_err(WebhookError::MalformedHeader)?;
         Ok(Diagnosis::new(self, &signed, body, now))
     }
@@ -488,6 +564,43 @@ mod tests {
         for (header, expected) in cases {
             assert_eq!(parse(header).err(), Some(expected), "{header:?}");
         }
+    }
+
+    #[test]
+    fn a_body_over_the_limit_is_refused_before_anything_is_read() {
+        let webhook = Webhook::new("tok")
+            .message_reading(MessageReading::CanonicalJson)
+            .max_body(8);
+        assert_eq!(webhook.body_limit(), 8);
+        let at_limit = br#"{"a":10}"#;
+        let header = webhook.sign(at_limit, SystemTime::now());
+        webhook.verify(at_limit, Some(&header)).unwrap();
+        // Not JSON, no header, a malformed one: the length is all that is
+        // looked at.
+        let over = b"not json!";
+        for header in [None, Some("t=x"), Some(header.as_str())] {
+            let error = webhook.verify(over, header).unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    WebhookError::BodyTooLarge {
+                        length: 9,
+                        limit: 8
+                    }
+                ),
+                "{error:?}"
+            );
+            assert_eq!(error.status(), 413);
+            assert_eq!(
+                error.to_string(),
+                "the body is 9 bytes, over the limit of 8 bytes"
+            );
+        }
+        assert!(matches!(
+            webhook.diagnose(over, "t=x"),
+            Err(WebhookError::BodyTooLarge { .. })
+        ));
+        assert_eq!(Webhook::new("tok").body_limit(), DEFAULT_MAX_BODY);
     }
 
     #[test]

@@ -1,17 +1,21 @@
 //! The canonical JSON form of a body, for [`MessageReading::CanonicalJson`](super::MessageReading::CanonicalJson).
 //!
-//! serde_json does all of the lexing: each value is first captured as a
-//! [`RawValue`] (the exact slice of the body it spans), then objects and arrays
-//! are opened one level at a time. That scans a value once per level it is
-//! nested in, hence the [`MAX_DEPTH`] limit.
+//! This work is done before the body is authenticated, so none of it depends
+//! on how deeply the body nests: [`tape`] checks the body and records where
+//! each token starts and ends in one pass, then [`write_value`] walks the
+//! tape, sorting each object's members, and copies each token's bytes to the
+//! output once. serde_json words the errors and decodes keys with escapes.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
+use serde::de::IgnoredAny;
 
 use crate::redact;
+
+mod tape;
+
+use tape::{Token, tape};
 
 /// The deepest nesting [`canonicalize`] accepts (the top-level value is depth
 /// 1). Far beyond any payload Imprint sends (theirs nest three deep); it bounds
@@ -82,98 +86,134 @@ impl std::error::Error for CanonicalError {}
 /// ```
 pub fn canonicalize(body: &[u8]) -> Result<Vec<u8>, CanonicalError> {
     let text = std::str::from_utf8(body).map_err(|_| CanonicalError::NotUtf8)?;
-    let root: &RawValue = serde_json::from_str(text).map_err(not_json)?;
-    let mut out = Vec::with_capacity(text.len());
-    write_value(text, root, 1, &mut out)?;
+    let tokens = tape(body, MAX_DEPTH).map_err(|at| not_json(text, at))?;
+    let mut out = Vec::with_capacity(body.len());
+    write_value(
+        &Body {
+            text,
+            tokens: &tokens,
+        },
+        0,
+        1,
+        &mut out,
+    )?;
     Ok(out)
 }
 
-fn not_json(error: serde_json::Error) -> CanonicalError {
-    CanonicalError::NotJson(redact::serde_message(&error.to_string()))
+/// Why `text` is not JSON, as serde_json words it (with its position); `at`
+/// is where [`tape`] stopped, should serde_json see no fault.
+fn not_json(text: &str, at: usize) -> CanonicalError {
+    CanonicalError::NotJson(match serde_json::from_str::<IgnoredAny>(text) {
+        Err(error) => redact::serde_message(&error.to_string()),
+        Ok(_) => format!("unexpected input at byte {at}"),
+    })
 }
 
-/// Where `part` (a slice of `body`) starts in `body`.
-fn offset_in(body: &str, part: &str) -> usize {
-    part.as_ptr() as usize - body.as_ptr() as usize
+/// The body and its tape.
+struct Body<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
 }
 
+impl Body<'_> {
+    /// The index of the token after the value starting at `index`.
+    fn after(&self, index: usize) -> usize {
+        match self.tokens[index] {
+            Token::Open { next, .. } => next,
+            Token::Scalar { .. } | Token::Key { .. } => index + 1,
+        }
+    }
+
+    /// The key whose token is at `index`, decoded (borrowed from the body
+    /// unless it has escapes) and as written.
+    fn key(&self, index: usize) -> Result<(Cow<'_, str>, &str), CanonicalError> {
+        let Token::Key {
+            start,
+            end,
+            escaped,
+        } = self.tokens[index]
+        else {
+            unreachable!("an object's tokens alternate key, value");
+        };
+        let written = &self.text[start..end];
+        if !escaped {
+            return Ok((Cow::Borrowed(&written[1..written.len() - 1]), written));
+        }
+        // The tape checked the escapes; decoding to a `String` also requires
+        // every `\u` surrogate to be paired, which is all that can fail here.
+        serde_json::from_str(written)
+            .map(|decoded| (Cow::Owned(decoded), written))
+            .map_err(|_| {
+                CanonicalError::NotJson(format!(
+                    "the key at byte {start} has an unpaired surrogate escape"
+                ))
+            })
+    }
+}
+
+/// Writes the canonical form of the value whose token is at `index`, nested
+/// `depth` deep. Recursion is bounded by [`MAX_DEPTH`].
 fn write_value(
-    body: &str,
-    value: &RawValue,
+    body: &Body<'_>,
+    index: usize,
     depth: usize,
     out: &mut Vec<u8>,
 ) -> Result<(), CanonicalError> {
-    let text = value.get();
-    match text.as_bytes().first() {
-        Some(b'{') | Some(b'[') if depth > MAX_DEPTH => Err(CanonicalError::TooDeep),
-        Some(b'{') => {
-            let Members(mut members) = serde_json::from_str(text).map_err(not_json)?;
-            // A stable sort keeps duplicates adjacent, which is all the check needs.
-            members.sort_by(|a, b| a.0.cmp(&b.0));
-            if members.windows(2).any(|pair| pair[0].0 == pair[1].0) {
-                return Err(CanonicalError::DuplicateKey {
-                    offset: offset_in(body, text),
-                });
-            }
-            out.push(b'{');
-            for (index, (_, raw_key, member)) in members.iter().enumerate() {
-                if index > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(raw_key.get().as_bytes());
-                out.push(b':');
-                write_value(body, member, depth + 1, out)?;
-            }
-            out.push(b'}');
+    match body.tokens[index] {
+        // A string, number, `true`, `false` or `null`, exactly as written.
+        Token::Scalar { start, end } => {
+            out.extend_from_slice(&body.text.as_bytes()[start..end]);
             Ok(())
         }
-        Some(b'[') => {
-            let items: Vec<&RawValue> = serde_json::from_str(text).map_err(not_json)?;
+        Token::Key { .. } => unreachable!("keys are written with their members"),
+        Token::Open { .. } if depth > MAX_DEPTH => Err(CanonicalError::TooDeep),
+        Token::Open {
+            object: false,
+            next,
+            ..
+        } => {
             out.push(b'[');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
+            let mut item = index + 1;
+            while item < next {
+                if item > index + 1 {
                     out.push(b',');
                 }
                 write_value(body, item, depth + 1, out)?;
+                item = body.after(item);
             }
             out.push(b']');
             Ok(())
         }
-        // A string, number, `true`, `false` or `null`, exactly as written.
-        _ => {
-            out.extend_from_slice(text.as_bytes());
+        Token::Open {
+            object: true,
+            offset,
+            next,
+        } => {
+            // (decoded key, key as written, index of the value's token).
+            let mut members = Vec::new();
+            let mut key = index + 1;
+            while key < next {
+                let (decoded, written) = body.key(key)?;
+                members.push((decoded, written, key + 1));
+                key = body.after(key + 1);
+            }
+            // A stable sort keeps duplicates adjacent, which is all the check needs.
+            members.sort_by(|a, b| a.0.cmp(&b.0));
+            if members.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+                return Err(CanonicalError::DuplicateKey { offset });
+            }
+            out.push(b'{');
+            for (position, (_, written, value)) in members.iter().enumerate() {
+                if position > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(written.as_bytes());
+                out.push(b':');
+                write_value(body, *value, depth + 1, out)?;
+            }
+            out.push(b'}');
             Ok(())
         }
-    }
-}
-
-/// An object's members in body order: the decoded key (to sort and compare),
-/// the key as written (to output), and the value as written.
-struct Members<'a>(Vec<(String, &'a RawValue, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for Members<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MembersVisitor;
-
-        impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Members<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut members = Vec::new();
-                while let Some((raw_key, value)) = map.next_entry::<&RawValue, &RawValue>()? {
-                    let key: String =
-                        serde_json::from_str(raw_key.get()).map_err(serde::de::Error::custom)?;
-                    members.push((key, raw_key, value));
-                }
-                Ok(Members(members))
-            }
-        }
-
-        deserializer.deserialize_map(MembersVisitor)
     }
 }
 
