@@ -1,4 +1,4 @@
-//! Section 8 of `benches/sdk.rs`: what a forged webhook delivery costs to
+//! Section 9 of `benches/sdk.rs`: what a forged webhook delivery costs to
 //! refuse under each message reading. The body is about 1 MB nested
 //! [`MAX_DEPTH`] deep with most of its bytes at the bottom (the worst shape for
 //! work that grows with depth), and the header's signature matches nothing, so
@@ -64,7 +64,7 @@ fn refusal(webhook: &Webhook, body: &[u8], header: &str) -> Duration {
     elapsed
 }
 
-/// Section 8: the median time of one verification under the raw-body and
+/// Section 9: the median time of one verification under the raw-body and
 /// the canonical-JSON readings on the same forged delivery, alternating call
 /// by call, and their ratio per run; beside it the raw reading against itself
 /// (A/A).
