@@ -562,11 +562,7 @@ fn pagination(runs: usize) -> Vec<String> {
 }
 
 fn memory_child(count: usize) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    child_runtime().block_on(async {
         let fake = FakeImprint::builder()
             .customers(count)
             .seed(SEED)
@@ -637,12 +633,24 @@ fn peak_kib() -> u64 {
 /// A child process: a local server answers one search with a `mib` MiB body
 /// (chunked, no length given), read by the SDK with its default body limit or
 /// by hand-written reqwest; prints the peak resident memory in KiB.
-fn oversized_child(who: &str, mib: usize) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// A child process's runtime: one thread, as the parent measures one process.
+fn child_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap();
-    runtime.block_on(async {
+        .unwrap()
+}
+
+/// Serves `app` on a loopback port from a task of its own; its base URL.
+async fn serve_locally(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+fn oversized_child(who: &str, mib: usize) {
+    child_runtime().block_on(async {
         let app = axum::Router::new().fallback(move || async move {
             let chunk = axum::body::Bytes::from(vec![b' '; 64 * 1024]);
             let chunks = futures::stream::iter(
@@ -650,9 +658,7 @@ fn oversized_child(who: &str, mib: usize) {
             );
             axum::body::Body::from_stream(chunks)
         });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let base = serve_locally(app).await;
         match who {
             "sdk" => {
                 let client = imprint::Client::builder()
@@ -707,11 +713,7 @@ fn body_limit(runs: usize) -> Vec<String> {
 /// server that always says `has_more` and gives every page a fresh id of
 /// `MAX_CURSOR_BYTES` bytes; prints the peak resident memory in KiB.
 fn cursor_memory_child(pages: u64) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    child_runtime().block_on(async {
         let served = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let app = axum::Router::new().fallback(move || {
             let n = served.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -721,9 +723,7 @@ fn cursor_memory_child(pages: u64) {
                 axum::Json(serde_json::json!({ "data": [{ "id": id }], "has_more": true }))
             }
         });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let base = serve_locally(app).await;
         let client = imprint::Client::builder()
             .api_key("k")
             .base_url(&base)

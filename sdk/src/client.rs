@@ -277,14 +277,12 @@ impl ClientBuilder {
             .as_deref()
             .map(merchant_header)
             .transpose()?;
-        let base_url = base_url(
+        let (base_url, target) = base_url(
             self.base_url
                 .as_deref()
                 .unwrap_or(self.environment.base_url()),
             self.allow_insecure_http,
         )?;
-        let target = reqwest::Url::parse(&base_url)
-            .map_err(|_| ConfigError::new("base_url", "is not a valid URL"))?;
         let proxy = self.proxy.resolve(&target, |name| std::env::var_os(name))?;
         // reqwest 0.13 names no provider without aws-lc-rs: it takes rustls'
         // process-wide one, so ring becomes that unless the application chose.
@@ -393,8 +391,8 @@ fn merchant_header(key: &str) -> Result<HeaderValue, ConfigError> {
 }
 
 /// Checks a base URL (https, or http to loopback unless allowed, with a host and
-/// no user info) and drops a trailing `/`.
-fn base_url(url: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+/// no user info); returns it without a trailing `/`, and parsed.
+fn base_url(url: &str, allow_insecure_http: bool) -> Result<(String, reqwest::Url), ConfigError> {
     let invalid = |reason: &str| ConfigError::new("base_url", reason);
     let parsed = reqwest::Url::parse(url.trim()).map_err(|_| invalid("is not a valid URL"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
@@ -413,7 +411,7 @@ fn base_url(url: &str, allow_insecure_http: bool) -> Result<String, ConfigError>
             "must use https (plain http is accepted for loopback hosts, or with allow_insecure_http)",
         ));
     }
-    Ok(url.trim().trim_end_matches('/').to_string())
+    Ok((url.trim().trim_end_matches('/').to_string(), parsed))
 }
 
 /// A base URL as `Debug` may show it: without user info, or not at all when it

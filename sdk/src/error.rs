@@ -871,15 +871,19 @@ impl Envelope {
 mod tests {
     use super::*;
 
-    fn api(body: &str) -> ApiError {
+    fn answer(operation: &'static str, status: StatusCode, body: &str) -> ApiError {
         ApiError::new(
-            "getCustomer",
+            operation,
             1,
             None,
-            StatusCode::NOT_FOUND,
+            status,
             HeaderMap::new(),
             Bytes::from(body.to_string()),
         )
+    }
+
+    fn api(body: &str) -> ApiError {
+        answer("getCustomer", StatusCode::NOT_FOUND, body)
     }
 
     #[test]
@@ -940,14 +944,7 @@ mod tests {
     }
 
     fn api_400(body: &str) -> ApiError {
-        ApiError::new(
-            "searchCustomersPost",
-            1,
-            None,
-            StatusCode::BAD_REQUEST,
-            HeaderMap::new(),
-            Bytes::from(body.to_string()),
-        )
+        answer("searchCustomersPost", StatusCode::BAD_REQUEST, body)
     }
 
     fn assert_no_leak(e: &ApiError, leaks: &[&str]) {

@@ -54,7 +54,7 @@ impl ProxySetting {
                          since a proxy would read its requests in the clear",
                     ));
                 }
-                proxy(url, "proxy").map(Some)
+                proxy(proxy_url(url, "proxy")?, "proxy").map(Some)
             }
             ProxySetting::FromEnvironment => {
                 let Some((variable, url)) = first_set(&lookup, &PROXY_VARIABLES)? else {
@@ -69,7 +69,7 @@ impl ProxySetting {
                 }
                 let no_proxy = first_set(&lookup, &NO_PROXY_VARIABLES)?
                     .and_then(|(_, list)| reqwest::NoProxy::from_string(&list));
-                Ok(Some(proxy(&url, variable)?.no_proxy(no_proxy)))
+                Ok(Some(proxy(parsed, variable)?.no_proxy(no_proxy)))
             }
         }
     }
@@ -92,8 +92,7 @@ fn first_set(
 }
 
 /// A proxy for https targets only: reqwest tunnels those with `CONNECT`.
-fn proxy(url: &str, setting: &'static str) -> Result<reqwest::Proxy, ConfigError> {
-    proxy_url(url, setting)?;
+fn proxy(url: Url, setting: &'static str) -> Result<reqwest::Proxy, ConfigError> {
     reqwest::Proxy::https(url)
         .map_err(|_| ConfigError::new(setting, "is not a proxy URL reqwest accepts"))
 }

@@ -419,13 +419,20 @@ fn digit_group(chars: &[char], start: usize) -> Option<(u32, usize, usize)> {
 /// date followed by a time of day is a timestamp and stays (see
 /// [`is_logged_moment`]).
 fn mask_dates(text: &str) -> String {
+    mask_numbers_where(text, |chars, start| {
+        date_end(chars, start).filter(|&end| !is_logged_moment(chars, end))
+    })
+}
+
+/// Replaces with [`REDACTED`] each number of `text` that `matched` (given the
+/// text and where a number starts) says ends somewhere, up to that end.
+fn mask_numbers_where(text: &str, matched: impl Fn(&[char], usize) -> Option<usize>) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
         if starts_number(&chars, i)
-            && let Some(end) = date_end(&chars, i)
-            && !is_logged_moment(&chars, end)
+            && let Some(end) = matched(&chars, i)
         {
             out.push_str(REDACTED);
             i = end;
@@ -522,19 +529,9 @@ fn mask_digits(text: &str) -> String {
 /// Masks seven-digit phone numbers: three digits, one `-`, `.` or blank,
 /// four digits (`555-1234`, `555 1234`), not part of a longer number.
 fn mask_phones(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if starts_number(&chars, i) && is_phone(&chars[i..]) {
-            out.push_str(REDACTED);
-            i += 8;
-            continue;
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out
+    mask_numbers_where(text, |chars, start| {
+        is_phone(&chars[start..]).then_some(start + 8)
+    })
 }
 
 /// Whether `chars` start with a seven-digit phone number that ends there.

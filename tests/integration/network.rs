@@ -71,7 +71,7 @@ fn run_child(name: &str, env: &[(&str, &str)]) {
     );
 }
 
-fn every_proxy_variable(url: &str) -> Vec<(&'static str, String)> {
+fn every_proxy_variable(url: &str) -> [(&'static str, &str); 6] {
     [
         "HTTP_PROXY",
         "http_proxy",
@@ -80,9 +80,7 @@ fn every_proxy_variable(url: &str) -> Vec<(&'static str, String)> {
         "ALL_PROXY",
         "all_proxy",
     ]
-    .into_iter()
-    .map(|name| (name, url.to_string()))
-    .collect()
+    .map(|name| (name, url))
 }
 
 fn search_with_ssn(client: &imprint::Client) -> imprint::builder::SearchCustomersPost<'_> {
@@ -96,11 +94,9 @@ fn search_with_ssn(client: &imprint::Client) -> imprint::builder::SearchCustomer
 #[test]
 fn proxy_variables_are_ignored_unless_asked_for() {
     let proxy = RecordingProxy::start();
-    let env = every_proxy_variable(&proxy.url);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     run_child(
         "network::child_calls_a_local_server_with_proxy_variables_set",
-        &env,
+        &every_proxy_variable(&proxy.url),
     );
     assert_eq!(proxy.heads(), Vec::<String>::new());
 }

@@ -73,7 +73,8 @@ pub fn redact(items: &mut Vec<syn::Item>, listing: Option<&str>) -> Vec<String> 
     redacted
 }
 
-fn is_option(ty: &syn::Type) -> bool {
+/// Whether `ty` is an `Option<_>`.
+pub(super) fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
 

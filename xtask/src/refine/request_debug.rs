@@ -10,6 +10,7 @@
 
 use quote::quote;
 
+use super::redacted_debug::is_option;
 use super::remove_derive;
 use crate::classification::class_of;
 
@@ -25,12 +26,9 @@ pub fn rewrite(items: &mut Vec<syn::Item>) -> Vec<String> {
 }
 
 fn client(items: &mut Vec<syn::Item>) -> Vec<String> {
-    let found = items.iter_mut().any(|item| {
-        matches!(item, syn::Item::Struct(s) if s.ident == "Client")
-            && match item {
-                syn::Item::Struct(s) => remove_derive(&mut s.attrs, "Debug"),
-                _ => false,
-            }
+    let found = items.iter_mut().any(|item| match item {
+        syn::Item::Struct(s) if s.ident == "Client" => remove_derive(&mut s.attrs, "Debug"),
+        _ => false,
     });
     if !found {
         return Vec::new();
@@ -105,17 +103,12 @@ fn holds_option(ty: &syn::Type) -> bool {
     let syn::Type::Path(path) = ty else {
         return false;
     };
-    let Some(last) = path.path.segments.last() else {
+    let Some(syn::PathArguments::AngleBracketed(args)) =
+        path.path.segments.last().map(|s| &s.arguments)
+    else {
         return false;
     };
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return false;
-    };
-    matches!(
-        args.args.first(),
-        Some(syn::GenericArgument::Type(syn::Type::Path(inner)))
-            if inner.path.segments.last().is_some_and(|s| s.ident == "Option")
-    )
+    matches!(args.args.first(), Some(syn::GenericArgument::Type(ok)) if is_option(ok))
 }
 
 #[cfg(test)]
