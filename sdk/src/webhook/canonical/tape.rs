@@ -16,8 +16,9 @@
 /// One token of a body, in body order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Token {
-    /// A value that is a string (quotes included), number, `true`, `false` or
-    /// `null`: its bytes in the body, exactly as written.
+    /// A value that is its own canonical form, to be copied as written: a
+    /// string (quotes included), number, `true`, `false` or `null`, or an
+    /// array of those written without whitespace.
     Scalar { start: usize, end: usize },
     /// An object's key (quotes included); `escaped` when it holds a `\`, so
     /// that its decoded form differs from what is written.
@@ -162,18 +163,60 @@ impl Scanner<'_> {
         self.at += 1;
     }
 
+    /// Past a closing bracket, which `self.at` is just after.
     fn close(&mut self) {
-        if self.recording() {
-            let after = self.tokens.len();
-            if let Some(Token::Open { next, .. }) = self
-                .recorded
-                .pop()
-                .and_then(|index| self.tokens.get_mut(index))
-            {
-                *next = after;
+        if self.recording()
+            && let Some(index) = self.recorded.pop()
+        {
+            if self.objects.len() <= self.max_depth && self.compact_scalars(index) {
+                // Payloads' arrays are mostly such lists: one token for the
+                // whole array keeps the tape short and the walk to one copy.
+                let offset = self.open_offset(index);
+                self.tokens.truncate(index);
+                self.tokens.push(Token::Scalar {
+                    start: offset,
+                    end: self.at,
+                });
+            } else {
+                let after = self.tokens.len();
+                if let Token::Open { next, .. } = &mut self.tokens[index] {
+                    *next = after;
+                }
             }
         }
         self.objects.pop();
+    }
+
+    fn open_offset(&self, index: usize) -> usize {
+        match self.tokens[index] {
+            Token::Open { offset, .. } => offset,
+            _ => unreachable!("the recorded containers' tokens are `Open`"),
+        }
+    }
+
+    /// Whether the container just closed, recorded at `index`, is an array
+    /// of scalars without whitespace. The grammar has been checked, so a
+    /// one-byte gap between two scalars is their comma.
+    fn compact_scalars(&self, index: usize) -> bool {
+        let Token::Open {
+            object: false,
+            offset,
+            ..
+        } = self.tokens[index]
+        else {
+            return false;
+        };
+        let mut expected = offset + 1;
+        for (position, token) in self.tokens[index + 1..].iter().enumerate() {
+            let Token::Scalar { start, end } = *token else {
+                return false;
+            };
+            if start != expected + usize::from(position > 0) {
+                return false;
+            }
+            expected = end;
+        }
+        expected + 1 == self.at
     }
 
     fn scalar(&mut self, start: usize) {
@@ -233,22 +276,25 @@ impl Scanner<'_> {
     /// `\` and control characters. Eight bytes at a time where it can (as
     /// serde_json does), since strings are most of a payload's bytes.
     fn skip_plain_text(&mut self) {
-        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+        const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+        const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
         while let Some(chunk) = self.body.get(self.at..self.at + 8) {
-            let chunk = u64::from_ne_bytes(chunk.try_into().expect("8 bytes"));
+            let chunk = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
             // A byte's high bit ends up set where that byte is a quote, a
             // backslash or below 0x20 (`& !chunk`: never for the bytes of
             // multi-byte characters, 0x80 and up). A borrow can also set it
-            // above a byte that is one of those, which only ends the fast
-            // path early.
+            // above a byte that is one of those, never below, so the lowest
+            // bit set (the first byte, read little-endian) is the one sought.
             let quote = chunk ^ (ONES * u64::from(b'"'));
             let backslash = chunk ^ (ONES * u64::from(b'\\'));
-            let special = quote.wrapping_sub(ONES)
+            let special = (quote.wrapping_sub(ONES)
                 | backslash.wrapping_sub(ONES)
-                | chunk.wrapping_sub(ONES * 0x20);
-            if special & !chunk & HIGHS != 0 {
-                break;
+                | chunk.wrapping_sub(ONES * 0x20))
+                & !chunk
+                & HIGHS;
+            if special != 0 {
+                self.at += special.trailing_zeros() as usize / 8;
+                return;
             }
             self.at += 8;
         }
@@ -361,6 +407,27 @@ mod tests {
                 },
             ])
         );
+    }
+
+    #[test]
+    fn an_array_of_scalars_without_whitespace_is_one_token() {
+        let body = br#"[[1,"a",null],[],[ 2],[3 ],[[4]]]"#;
+        assert_eq!(
+            tape(body, 32).unwrap()[..3],
+            [
+                Token::Open {
+                    object: false,
+                    offset: 0,
+                    next: 8
+                },
+                Token::Scalar { start: 1, end: 13 },
+                Token::Scalar { start: 14, end: 16 },
+            ]
+        );
+        // Arrays of such arrays too, at every level.
+        assert_eq!(tape(b"[[4],[]]", 32), Ok(vec![Token::Scalar { start: 0, end: 8 }]));
+        // Past the limit the walk must still see the array, to refuse it.
+        assert!(matches!(tape(b"[[]]", 1).unwrap()[1], Token::Open { .. }));
     }
 
     #[test]
