@@ -50,9 +50,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
-use imprint::mock::FakeImprint;
 use imprint::prelude::*;
 use imprint::types::{CustomerListResponse, SearchCustomersPostBody};
+use imprint_mock::FakeImprint;
 use tracing_subscriber::Layer;
 
 use imprint_bench::{SEED, Server, Stats, stats};
@@ -814,10 +814,12 @@ fn codegen(runs: usize) -> Vec<String> {
         &[("CARGO_TARGET_DIR", &target)],
     );
     let _ = std::fs::remove_dir_all(&scratch);
-    let lines = std::fs::read_to_string(root.join("sdk/src/generated.rs"))
-        .unwrap()
-        .lines()
-        .count();
+    let lines: usize = ["types/src/generated", "sdk/src/generated"]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(root.join(folder)).unwrap())
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .map(|text| text.lines().count())
+        .sum();
     let (g, c) = (stats(generate), stats(check));
     vec![
         format!(
@@ -832,7 +834,9 @@ fn codegen(runs: usize) -> Vec<String> {
         format!(
             "| clean debug build of the imprint-sdk crate alone (dependencies built) | {sdk_only:.1} s | | |"
         ),
-        format!("| generated code (`sdk/src/generated.rs`) | {lines} lines | | |"),
+        format!(
+            "| generated code (`types/src/generated/`, `sdk/src/generated/`) | {lines} lines | | |"
+        ),
     ]
 }
 

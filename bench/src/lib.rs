@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use imprint::mock::FakeImprint;
+use imprint_mock::FakeImprint;
 
 pub mod webhook;
 

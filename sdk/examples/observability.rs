@@ -16,9 +16,9 @@ use std::sync::{Arc, Mutex};
 
 use futures::TryStreamExt;
 use imprint::builder::SearchCustomersPost;
-use imprint::mock::FakeImprint;
 use imprint::prelude::*;
 use imprint::{Client, RetryPolicy};
+use imprint_mock::FakeImprint;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;

@@ -20,12 +20,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use imprint::builder::{CreateOrder, CreateTransactionIntent};
-use imprint::mock::{FakeImprint, Reply};
 use imprint::prelude::*;
 use imprint::types::{
     CreateTransactionIntentBody, OrderBase, SearchCustomersPostBody, SimulateTransactionEventBody,
 };
 use imprint::webhook::{Event, SIGNATURE_HEADER, Webhook};
+use imprint_mock::{FakeImprint, Reply};
 use serde_json::json;
 use tokio::sync::mpsc;
 

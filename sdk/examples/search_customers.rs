@@ -14,10 +14,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use futures::TryStreamExt;
-use imprint::mock::FakeImprint;
 use imprint::prelude::*;
 use imprint::types::{Customer, DateOfBirth};
 use imprint::{Client, Ssn};
+use imprint_mock::FakeImprint;
 
 /// Rows of the table the example prints.
 const ROWS: usize = 12;

@@ -9,7 +9,7 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::ConfigError;
-use crate::sensitive::REDACTED;
+use imprint_types::REDACTED;
 
 /// An Imprint API key. Held as a secret; `Debug` shows [`REDACTED`].
 ///

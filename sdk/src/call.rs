@@ -26,8 +26,8 @@ use crate::config::Config;
 use crate::error::CallFacts;
 use crate::meta::OperationMeta;
 use crate::retry_policy::{RetryPolicy, RetryStop};
-use crate::sensitive::REDACTED;
-use crate::validation::ValidationError;
+use imprint_types::REDACTED;
+use imprint_types::ValidationError;
 
 /// Settings for one call, overriding the client's: see
 /// [`Operation::with_options`](crate::Operation::with_options).

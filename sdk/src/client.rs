@@ -52,6 +52,13 @@ impl FromStr for Environment {
     }
 }
 
+/// Why a build without a TLS feature cannot reach an https base URL (such a
+/// build exists for crates like imprint-mock that name no feature, and talks
+/// plain http to loopback only).
+#[cfg(not(any(feature = "rustls-aws-lc", feature = "rustls-ring")))]
+const NO_TLS: &str = "is https, and this build of imprint-sdk has no TLS: enable its feature \
+     `rustls-aws-lc` (the default) or `rustls-ring`";
+
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for one attempt, response body included.
@@ -283,6 +290,10 @@ impl ClientBuilder {
                 .unwrap_or(self.environment.base_url()),
             self.allow_insecure_http,
         )?;
+        #[cfg(not(any(feature = "rustls-aws-lc", feature = "rustls-ring")))]
+        if target.scheme() == "https" {
+            return Err(ConfigError::new("base_url", NO_TLS).into());
+        }
         let proxy = self.proxy.resolve(&target, |name| std::env::var_os(name))?;
         // reqwest 0.13 names no provider without aws-lc-rs: it takes rustls'
         // process-wide one, so ring becomes that unless the application chose.
@@ -494,6 +505,23 @@ mod tests {
             Err(Error::Config(e)) => e,
             other => panic!("expected a config error, got {other:?}"),
         }
+    }
+
+    /// Runs only in a build without TLS (CI: `cargo test -p imprint-sdk
+    /// --no-default-features --lib`).
+    #[cfg(not(any(feature = "rustls-aws-lc", feature = "rustls-ring")))]
+    #[test]
+    fn without_tls_an_https_base_url_is_refused_and_loopback_http_is_not() {
+        let https = Client::builder().api_key("k").build().unwrap_err();
+        assert!(
+            matches!(&https, Error::Config(e) if e.setting() == "base_url" && e.reason() == NO_TLS),
+            "{https:?}"
+        );
+        Client::builder()
+            .api_key("k")
+            .base_url("http://127.0.0.1:1")
+            .build()
+            .unwrap();
     }
 
     #[test]

@@ -9,7 +9,7 @@ use reqwest::header::HeaderValue;
 
 use crate::auth::AuthScheme;
 use crate::retry_policy::RetryPolicy;
-use crate::sensitive::REDACTED;
+use imprint_types::REDACTED;
 
 /// The user agent every request sends.
 pub const USER_AGENT: &str = concat!("imprint-rust/", env!("CARGO_PKG_VERSION"));

@@ -19,10 +19,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::meta::OperationMeta;
-use crate::redact;
 use crate::retry_policy::{RetryAfter, RetryStop, retryable_status};
-use crate::unknown_value::UnknownValue;
-use crate::validation::ValidationError;
+use imprint_types::UnknownValue;
+use imprint_types::ValidationError;
+use imprint_types::redact;
 
 /// `Result` with the SDK's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -331,7 +331,7 @@ impl Error {
         body: &[u8],
         source: &serde_json::Error,
     ) -> Error {
-        let path = crate::json_path::at(body, source);
+        let path = imprint_types::json_path::at(body, source);
         let message = redact::serde_message(&source.to_string());
         Error::Decode(Box::new(DecodeError {
             operation,

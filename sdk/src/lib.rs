@@ -17,7 +17,7 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let fake = imprint::mock::FakeImprint::start().await?;
+//! # let fake = imprint_mock::FakeImprint::start().await?;
 //! // In production: `let client = Client::from_env()?;` (reads IMPRINT_API_KEY, …).
 //! let client = Client::builder().api_key(fake.api_key()).base_url(fake.base_url()).build()?;
 //!
@@ -86,11 +86,6 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(not(any(feature = "rustls-aws-lc", feature = "rustls-ring")))]
-compile_error!(
-    "imprint-sdk needs a TLS provider: enable the feature `rustls-aws-lc` (the default) \
-     or `rustls-ring`"
-);
 #[cfg(all(feature = "rustls-aws-lc", feature = "rustls-ring"))]
 compile_error!(
     "imprint-sdk's TLS features `rustls-aws-lc` and `rustls-ring` exclude each other: \
@@ -98,31 +93,14 @@ compile_error!(
 );
 
 // The facade's layers, lowest first: a module uses only the ones above it
-// (ARCHITECTURE.md draws it, `tests/integration/layers.rs` keeps it so). Blank
-// lines keep rustfmt from sorting the list.
+// (ARCHITECTURE.md draws it, `tests/integration/layers.rs` keeps it so). The
+// types and values below them are the crate imprint-types; webhooks are the
+// crate imprint-webhooks. Blank lines keep rustfmt from sorting the list.
 
-// Values:
-pub mod classification;
-
-mod validation;
-
-mod unknown_value;
-
-mod optional;
-
-mod path_segment;
-
-mod sensitive;
-
-mod redact;
-
-mod json_path;
-
+// Values of the facade:
 mod meta;
 
 mod retry_policy;
-
-mod validate;
 
 // The one error type:
 mod error;
@@ -133,8 +111,6 @@ mod auth;
 mod config;
 
 // Generated code (its index invokes `operation!` and `paginated!` below):
-#[rustfmt::skip]
-#[allow(missing_docs, clippy::all, unused_imports)]
 mod generated;
 
 // One call, what it reports, its transport, operations, pagination:
@@ -148,31 +124,23 @@ mod operation;
 
 pub mod pagination;
 
-// Building clients (their proxy, then the builder), methods on generated types:
+// Building clients (their proxy, then the builder):
 mod proxy;
 
 mod client;
 
-mod types_ext;
-
 // On top:
 #[cfg(feature = "webhooks")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
-pub mod webhook;
+#[doc(inline)]
+pub use imprint_webhooks as webhook;
 
-#[cfg(feature = "mock")]
-#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-pub mod mock;
-
-/// Typed [`httpmock`](::httpmock) mocks, generated: `MockServerExt` adds one
-/// method per operation to `httpmock::MockServer`, whose `when` takes the
-/// operation's typed parameters and whose `then` its typed response.
 #[cfg(feature = "httpmock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "httpmock")))]
-#[path = "generated_httpmock.rs"]
-#[rustfmt::skip]
-#[allow(missing_docs, clippy::all)]
-pub mod httpmock;
+pub use generated::httpmock;
+
+// The generated builders name the masking module by this path.
+use imprint_types::redact;
 
 pub use auth::{ApiKey, AuthScheme};
 pub use call::CallOptions;
@@ -185,22 +153,21 @@ pub use error::{
     ApiError, ConfigError, DecodeError, Error, ErrorType, MAX_ERROR_BODY, REQUEST_ID_HEADERS,
     Result,
 };
+pub use generated::{Client, builder};
 #[cfg(feature = "schemars")]
-pub use generated::component_schemas;
-pub use generated::{Client, builder, types};
+pub use imprint_types::component_schemas;
+pub use imprint_types::{
+    IntoOptional, PathSegment, REDACTED, Sensitive, Ssn, UnknownValue, ValidationError,
+    classification, types,
+};
 pub use meta::{OperationMeta, PageParams, Safety};
 pub use operation::{Operation, WithOptions};
-pub use optional::IntoOptional;
 pub use pagination::{Paginated, Paginator};
-pub use path_segment::PathSegment;
 pub use progenitor_client::ResponseValue;
 /// HTTP status codes, as [`Error::status`] and [`ApiError::status`] return them
 /// (`http::StatusCode`, re-exported so matching needs no other crate).
 pub use reqwest::StatusCode;
 pub use retry_policy::{MAX_ATTEMPTS, MIN_RETRY_DELAY, RetryPolicy, RetryStop};
-pub use sensitive::{REDACTED, Sensitive, Ssn};
-pub use unknown_value::UnknownValue;
-pub use validation::ValidationError;
 
 /// The traits that put `.call()` and `.stream()` on the generated builders.
 pub mod prelude {

@@ -56,7 +56,7 @@ use crate::error::Error;
 pub use crate::error::PaginationErrorKind;
 use crate::generated::Client;
 use crate::operation::{Operation, WithOptions};
-use crate::validation::ValidationError;
+use imprint_types::ValidationError;
 
 /// The longest cursor a stream sends back as `starting_after`, in bytes: the
 /// last item's id (Imprint's ids are UUIDs, 36 bytes). A page whose last id is
@@ -439,7 +439,7 @@ impl<'a, B: Paginated + 'a> Stream for Items<'a, B> {
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let fake = imprint::mock::FakeImprint::start().await?;
+/// # let fake = imprint_mock::FakeImprint::start().await?;
 /// # let client = Client::builder().api_key(fake.api_key()).base_url(fake.base_url()).build()?;
 /// let count = tokio::spawn(customers(client).try_fold(0, |n, _| async move { Ok(n + 1) })).await??;
 /// assert_eq!(count, 300);

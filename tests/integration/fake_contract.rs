@@ -4,12 +4,12 @@
 //! requests get Imprint's 400 naming the field.
 
 use imprint::OperationMeta;
-use imprint::mock::{FakeImprint, NOT_IMPLEMENTED};
+use imprint_mock::{FakeImprint, NOT_IMPLEMENTED};
 use serde_json::{Map, Value, json};
 
 use crate::fake_support::{Raw, check_response, check_webhook, spec};
 
-const REQUESTS_JSON: &str = "../sdk/src/mock/requests.json";
+const REQUESTS_JSON: &str = "../mock/src/requests.json";
 
 /// The validation keywords the fake's validator reads; descriptions and
 /// examples are left out of its table.
@@ -124,7 +124,7 @@ fn the_fakes_request_schemas_are_the_specs() {
             std::fs::write(&path, text).unwrap();
         } else {
             panic!(
-                "sdk/src/mock/requests.json no longer matches openapi.yaml; rerun with \
+                "mock/src/requests.json no longer matches openapi.yaml; rerun with \
                  IMPRINT_BLESS=1 to rewrite it from the spec"
             );
         }

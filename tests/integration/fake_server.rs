@@ -4,9 +4,9 @@
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
-use imprint::mock::FakeImprint;
 use imprint::prelude::*;
 use imprint::{Error, RetryPolicy};
+use imprint_mock::FakeImprint;
 use serde_json::{Value, json};
 
 use crate::fake_support::closed;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use imprint::mock::FakeImprint;
+use imprint_mock::FakeImprint;
 use serde_json::{Value, json};
 
 const SPEC: &str = include_str!("../../openapi.yaml");

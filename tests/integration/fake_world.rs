@@ -7,11 +7,11 @@ use std::time::Duration;
 use imprint::builder::{
     CreateOrder, DeleteOrder, GetCustomer, SearchCustomers, SimulateTransactionEvent,
 };
-use imprint::mock::{FakeImprint, Reply};
 use imprint::prelude::*;
 use imprint::types::{self, RewardStatus, TransactionIntentStatus, TransactionStatus};
 use imprint::webhook::{Event, SIGNATURE_HEADER};
 use imprint::{OperationMeta, RetryPolicy};
+use imprint_mock::{FakeImprint, Reply};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -643,7 +643,7 @@ async fn webhooks_verify_with_the_fakes_secret_and_name_what_changed() {
 
     assert_eq!(
         first.merchant_key.as_deref(),
-        Some(imprint::mock::MERCHANT_KEY)
+        Some(imprint_mock::MERCHANT_KEY)
     );
 
     // A multi-product partner's merchant key names the product in the webhook.

@@ -9,10 +9,10 @@ use std::net::TcpListener;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use imprint::mock::FakeImprint;
 use imprint::prelude::*;
 use imprint::types::SearchCustomersPostBody;
 use imprint::{Error, RetryPolicy, Ssn};
+use imprint_mock::FakeImprint;
 use serde_json::json;
 
 use crate::support::{Answer, KEY, Scripted, capture};

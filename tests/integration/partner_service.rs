@@ -9,12 +9,12 @@ use std::ffi::OsString;
 use std::time::{Duration, SystemTime};
 
 use futures::{Stream, StreamExt, TryStreamExt};
-use imprint::mock::FakeImprint;
 use imprint::pagination::OwnedStream;
 use imprint::prelude::*;
 use imprint::types::{DateOfBirth, Reward, SimulateTransactionEventBody, Transaction};
 use imprint::webhook::{Event, Webhook};
 use imprint::{CallOptions, Client, ClientBuilder, Error, ErrorType, RetryPolicy, Ssn, StatusCode};
+use imprint_mock::FakeImprint;
 use serde_json::json;
 
 type Result<T> = std::result::Result<T, Box<dyn StdError + Send + Sync>>;

@@ -5,11 +5,11 @@ use std::future::Future;
 
 use futures::{Stream, StreamExt, TryStreamExt};
 use httpmock::prelude::*;
-use imprint::mock::FakeImprint;
 use imprint::pagination::OwnedStream;
 use imprint::prelude::*;
 use imprint::types::Customer;
 use imprint::{CallOptions, Client, Error};
+use imprint_mock::FakeImprint;
 
 async fn fake() -> (FakeImprint, Client) {
     let fake = FakeImprint::start().await.unwrap();

@@ -1,7 +1,7 @@
 //! The data-classification table: which JSON fields hold secrets and which hold
 //! personal data. One list, read by the normalizer (secrets become redacting
 //! types), by the generated types' `Debug` (classified fields print redacted),
-//! and generated into the sdk as `sdk/src/classification.rs` so the facade's
+//! and generated into imprint-types as `types/src/values/classification.rs` so the facade's
 //! masking of error text and webhook payloads reads the same names.
 //!
 //! Fields are named as the API names them (snake case); matching elsewhere
@@ -222,7 +222,7 @@ pub fn declared_names(doc: &mut Value) -> Vec<String> {
     names.into_iter().collect()
 }
 
-/// The body of `sdk/src/classification.rs` (the header is the generated
+/// The body of `types/src/values/classification.rs` (the header is the generated
 /// module's), with `declared`, the spec's property names ([`declared_names`]).
 pub fn sdk_module(declared: &[String]) -> String {
     let list = |class: Class| {

@@ -9,6 +9,7 @@ pub mod index;
 pub mod normalize;
 pub mod refine;
 pub mod spec;
+pub mod split;
 
 use std::path::PathBuf;
 
@@ -20,11 +21,9 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Where the generated module is written, relative to the workspace root.
-pub const GENERATED: &str = "sdk/src/generated.rs";
+/// Where the generated httpmock mocks are written (sdk feature `httpmock`),
+/// relative to the workspace root. The module's own parts are in [`split`].
+pub const GENERATED_HTTPMOCK: &str = "sdk/src/generated/httpmock.rs";
 
-/// Where the generated httpmock mocks are written (sdk feature `httpmock`).
-pub const GENERATED_HTTPMOCK: &str = "sdk/src/generated_httpmock.rs";
-
-/// Where the classification table is written for the sdk.
-pub const GENERATED_CLASSIFICATION: &str = "sdk/src/classification.rs";
+/// Where the classification table is written, with the other values.
+pub const GENERATED_CLASSIFICATION: &str = "types/src/values/classification.rs";

@@ -5,13 +5,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use xtask::api_diff::{self, Format, Report};
-use xtask::{GENERATED, drift, generate, normalize::Summary, spec, workspace_root};
+use xtask::{drift, generate, normalize::Summary, spec, split, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask diff [--base <git revision>] [--format text|markdown]
 
-  codegen           regenerate sdk/src/generated.rs from openapi.yaml
-  codegen --check   regenerate in memory and fail if sdk/src/generated.rs differs
+  codegen           regenerate the generated files (types/src/generated/, sdk/src/generated/,
+                    the classification table) from openapi.yaml
+  codegen --check   regenerate in memory and fail if a generated file differs
   diff              the API change report from openapi.yaml at --base (default: the
                     commit that last changed it) to the working tree; writes nothing";
 
@@ -74,12 +75,21 @@ fn diff(base: Option<&str>, format: Format) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The generated module on disk in one piece, if all its parts are there.
+fn module_on_disk(root: &std::path::Path) -> Option<String> {
+    let texts: Vec<String> = split::PARTS
+        .iter()
+        .map(|path| std::fs::read_to_string(root.join(path)).ok())
+        .collect::<Option<_>>()?;
+    split::assemble(&std::array::from_fn(|i| texts[i].as_str())).ok()
+}
+
 /// The API change report from the module on disk to the one generated now, or
 /// why there is none.
 fn api_report(on_disk: &str, generated: &str) -> String {
     match api_diff::changes_between(on_disk, generated) {
         Ok(changes) => Report {
-            from: format!("{GENERATED} on disk"),
+            from: "the generated files on disk".into(),
             to: "openapi.yaml".into(),
             changes,
             version: api_diff::sdk_version(&workspace_root()),
@@ -94,14 +104,15 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
     let root = workspace_root();
     let spec = spec::load(&root.join("openapi.yaml")).map_err(|e| e.to_string())?;
     let generated = generate::generate(&spec).map_err(|e| format!("openapi.yaml: {e}"))?;
-    let lines = generated.code.lines().count();
-    let files: Vec<(&str, &str)> = std::iter::once((GENERATED, generated.code.as_str()))
-        .chain(
-            generated
-                .companions
-                .iter()
-                .map(|(path, code)| (*path, code.as_str())),
-        )
+    let lines: usize = generated
+        .files
+        .iter()
+        .map(|(_, code)| code.lines().count())
+        .sum();
+    let files: Vec<(&str, &str)> = generated
+        .files
+        .iter()
+        .map(|(path, code)| (*path, code.as_str()))
         .collect();
     let stamp = drift::Stamp {
         spec_sha256: &spec.sha256,
@@ -121,25 +132,31 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
                     "first differences:\n{}",
                     drift::first_differences(path, &on_disk, fresh, 30)
                 );
-                if *path == GENERATED && matches!(drift, drift::Drift::SpecChanged { .. }) {
-                    eprint!("{}", api_report(&on_disk, fresh));
-                }
+            }
+            if matches!(drift, drift::Drift::SpecChanged { .. })
+                && let Some(module) = module_on_disk(&root)
+            {
+                eprint!("{}", api_report(&module, &generated.code));
             }
             eprintln!("fix: run `cargo xtask codegen` and commit the generated files.");
             return Ok(ExitCode::FAILURE);
         }
         let names: Vec<&str> = files.iter().map(|(path, _)| *path).collect();
         println!(
-            "{} are up to date with openapi.yaml ({lines} lines in {GENERATED}, {:.2?}).",
+            "{} are up to date with openapi.yaml ({lines} lines, {:.2?}).",
             names.join(", "),
             started.elapsed()
         );
         return Ok(ExitCode::SUCCESS);
     }
 
-    let previous = std::fs::read_to_string(root.join(GENERATED)).ok();
+    let previous = module_on_disk(&root);
     for (path, code) in &files {
         let target = root.join(path);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder)
+                .map_err(|e| format!("{}: cannot create: {e}", folder.display()))?;
+        }
         std::fs::write(&target, code)
             .map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
     }

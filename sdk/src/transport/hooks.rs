@@ -31,7 +31,7 @@ impl ClientHooks<Config> for Client {
             call.add_headers(headers);
         }
         if let Some(body) = request.body().and_then(reqwest::Body::as_bytes)
-            && let Err(refused) = crate::validate::check_body(body)
+            && let Err(refused) = imprint_types::validate::check_body(body)
         {
             let message = refused.to_string();
             if let Some(call) = CallContext::current() {
