@@ -92,42 +92,58 @@ compile_error!(
      enable exactly one (with `rustls-ring`, set `default-features = false`)"
 );
 
-// The facade's layers, lowest first: a module uses only the ones above it
-// (ARCHITECTURE.md draws it, `tests/integration/layers.rs` keeps it so). The
-// types and values below them are the crate imprint-types; webhooks are the
-// crate imprint-webhooks. Blank lines keep rustfmt from sorting the list.
+// The facade's layers, lowest first, one folder each: a module uses only the
+// ones above it (ARCHITECTURE.md draws it, `tests/integration/layers.rs` lists
+// each module's allowed uses). The types and values below them are the crate
+// imprint-types; webhooks are the crate imprint-webhooks.
 
-// Values of the facade:
-mod meta;
+/// What the spec says about operations, and the retry policy.
+mod values {
+    pub mod meta;
 
-mod retry_policy;
+    pub mod retry_policy;
+}
 
-// The one error type:
+/// The one error type.
 mod error;
 
-// Credentials and per-client settings:
-mod auth;
+/// Credentials and per-client settings.
+mod settings {
+    pub mod auth;
 
-mod config;
+    pub mod config;
+}
 
-// Generated code (its index invokes `operation!` and `paginated!` below):
+/// The generated client (its index invokes `operation!` and `paginated!` below).
 mod generated;
 
-// One call, what it reports, its transport, operations, pagination:
-mod call;
+/// One call: its context, what it reports, its transport, operations, pagination.
+mod calls {
+    pub mod call;
 
-pub mod telemetry;
+    pub mod telemetry;
 
-mod transport;
+    pub mod transport;
 
-mod operation;
+    pub mod operation;
 
-pub mod pagination;
+    pub mod pagination;
+}
 
-// Building clients (their proxy, then the builder):
-mod proxy;
+/// Building clients: their proxy, then the builder.
+mod clients {
+    pub mod proxy;
 
-mod client;
+    pub mod client;
+}
+
+// The paths the layers name each other by.
+use calls::{call, operation};
+use clients::{client, proxy};
+use settings::{auth, config};
+use values::{meta, retry_policy};
+
+pub use calls::{pagination, telemetry};
 
 // On top:
 #[cfg(feature = "webhooks")]
