@@ -12,6 +12,7 @@
 #   tests/footprint/measure.sh debug ring 3    # clean debug builds only, 3 alternating rounds
 #   tests/footprint/measure.sh release ring 3  # the same with release builds
 #   SDK_FEATURES=webhooks tests/footprint/measure.sh debug   # the SDK with webhook verification
+#   tests/footprint/measure.sh partner 3       # ./partner-tests: `cargo build`, then `cargo build --tests`
 #
 # Versions come from each project's Cargo.lock (a trimmed copy of the
 # workspace's), so `--locked` holds; the crates must be in cargo's cache or
@@ -21,10 +22,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 scratch=${FOOTPRINT_SCRATCH:-/tmp/imprint-footprint}
 load() { cut -d' ' -f1 /proc/loadavg; }
 
-# build <dir> <profile flag or ""> <features>: prints "seconds crates"
+# build <dir> <profile flag or ""> <features> [keep]: prints "seconds crates";
+# from a fresh target directory unless `keep` is given.
 build() {
   local dir=$1 profile=$2 features=$3 target="$scratch/target"
-  rm -rf "$target"
+  [ -n "${4:-}" ] || rm -rf "$target"
   local log="$scratch/log" start end
   mkdir -p "$scratch"
   start=$(date +%s.%N)
@@ -68,6 +70,21 @@ rounds() {
   rm -rf "$scratch/target"
 }
 
+# A partner's project (the SDK in dependencies, the fake in dev-dependencies):
+# `cargo build`, then `cargo build --tests` in the same target directory, with
+# the ratio and the SDK crates the second build compiled again.
+partner() {
+  local rounds=$1
+  for round in $(seq "$rounds"); do
+    local before; before=$(load)
+    read -r first first_crates < <(build "$here/partner-tests" "" "")
+    read -r tests tests_crates < <(build "$here/partner-tests" "--tests" "" keep)
+    local again; again=$(grep -E '^ *Compiling imprint-(sdk|types|webhooks) ' "$scratch/log" | sed 's/^ *Compiling //; s/ .*//' | tr '\n' ' ')
+    echo "| partner | round $round | cargo build $(printf %.1f "$first") s ($first_crates crates) | then cargo build --tests $(printf %.1f "$tests") s ($tests_crates crates) | $(echo "scale=3; $tests / $first" | bc)× | SDK crates compiled again: ${again:-none} | load $before→$(load) |"
+  done
+  rm -rf "$scratch/target"
+}
+
 case "${1:-all}" in
   all) provider aws-lc; provider ring ;;
   aws-lc|ring) provider "$1" ;;
@@ -77,5 +94,6 @@ case "${1:-all}" in
     echo "| imprint-sdk (workspace, default features) | clean debug build | $(printf %.1f "$seconds") s | $crates crates | load $before→$(load) |"
     rm -rf "$scratch/target" ;;
   debug|release) rounds "$1" "${2:-aws-lc}" "${3:-3}" ;;
-  *) echo "usage: $0 [aws-lc|ring|sdk-crate|debug|release [aws-lc|ring] [rounds]]" >&2; exit 2 ;;
+  partner) partner "${2:-3}" ;;
+  *) echo "usage: $0 [aws-lc|ring|sdk-crate|debug|release [aws-lc|ring] [rounds]|partner [rounds]]" >&2; exit 2 ;;
 esac
