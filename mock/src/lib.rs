@@ -56,6 +56,7 @@
 mod control;
 mod data;
 mod routes;
+mod server;
 mod validate;
 mod webhooks;
 mod world;
@@ -171,13 +172,12 @@ impl FakeImprintBuilder {
             controls: Arc::new(Controls::default()),
             outbox: Outbox::new(Webhook::new(self.webhook_secret.as_str()), self.webhook_url),
         });
-        let app = routes::router(Arc::clone(&shared));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move { drop(stopped.await) })
-                .await;
-        });
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let handler = {
+            let shared = Arc::clone(&shared);
+            move |request| routes::serve(Arc::clone(&shared), request)
+        };
+        let task = tokio::spawn(server::serve(listener, stopped, handler));
         Ok(FakeImprint {
             address,
             api_key: self.api_key,
@@ -185,7 +185,7 @@ impl FakeImprintBuilder {
             customers: self.customers,
             webhook_secret: self.webhook_secret,
             shared,
-            stop: Some(stop),
+            stop,
             task,
         })
     }
@@ -199,7 +199,8 @@ pub struct FakeImprint {
     customers: usize,
     webhook_secret: String,
     shared: Arc<Shared>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Set to true on drop: the server and every open connection end.
+    stop: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -335,9 +336,9 @@ impl FakeImprint {
 
 impl Drop for FakeImprint {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        // Not `send`, which fails once the accept loop has ended; connections
+        // still read the value.
+        self.stop.send_replace(true);
         self.task.abort();
     }
 }

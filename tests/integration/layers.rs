@@ -118,9 +118,10 @@ const MOCK: Crate = Crate {
         ("validate", &[]),
         ("control", &[]),
         ("webhooks", &[]),
+        ("server", &[]),
         (
             "routes",
-            &["control", "data", "validate", "webhooks", "world"],
+            &["control", "data", "server", "validate", "webhooks", "world"],
         ),
     ],
 };

@@ -17,15 +17,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use http::{HeaderMap, Method, header};
 use serde_json::{Map, Value, json};
 
 use super::control::{Controls, Received, Reply};
+use super::server::{Request, Response};
 use super::validate;
 use super::webhooks::Outbox;
 use super::world::World;
@@ -53,10 +50,6 @@ impl Shared {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new().fallback(serve).with_state(shared)
 }
 
 /// One request, placed and validated.
@@ -166,10 +159,9 @@ impl Answer {
     }
 
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        match self.body {
-            Some(body) => (status, axum::Json(body)).into_response(),
-            None => status.into_response(),
+        Response {
+            status: self.status,
+            json: self.body.map(|body| body.to_string().into_bytes()),
         }
     }
 }
@@ -277,13 +269,8 @@ fn authorized(keys: &[String], headers: &HeaderMap) -> Option<String> {
     keys.iter().find(|key| **key == presented).cloned()
 }
 
-async fn serve(
-    State(shared): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+/// Answers one request (the fake's handler, for [`super::server::serve`]).
+pub(crate) async fn serve(shared: Arc<Shared>, request: Request) -> Response {
     let nth = shared.requests.fetch_add(1, Ordering::SeqCst) + 1;
     if !shared.latency.is_zero() {
         // tokio's timer rounds up to whole milliseconds (5 ms becomes 6 to 7); a
@@ -292,7 +279,7 @@ async fn serve(
         let _ = tokio::task::spawn_blocking(move || std::thread::sleep(latency)).await;
     }
     let started = std::time::Instant::now();
-    let response = answer(&shared, nth, method, uri, headers, body).await;
+    let response = answer(&shared, nth, request).await;
     let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
     shared.serving.fetch_add(spent, Ordering::Relaxed);
     response
@@ -303,18 +290,18 @@ async fn serve(
 /// fault by global request number; the API key; 501 for what is not an
 /// operation; the spec's request schemas; the operation itself, then its
 /// webhooks.
-async fn answer(
-    shared: &Shared,
-    nth: u64,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn answer(shared: &Shared, nth: u64, request: Request) -> Response {
+    let Request {
+        method,
+        uri,
+        headers,
+        body,
+    } = request;
     let path = uri.path();
-    let raw_query: HashMap<String, String> = Query::try_from_uri(&uri)
-        .map(|Query(q)| q)
-        .unwrap_or_default();
+    let raw_query: HashMap<String, String> =
+        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
     let placed = place(&method, path);
     if let Some((meta, _)) = placed {
         let received = Received {
