@@ -79,7 +79,7 @@ partner() {
     local before; before=$(load)
     read -r first first_crates < <(build "$here/partner-tests" "" "")
     read -r tests tests_crates < <(build "$here/partner-tests" "--tests" "" keep)
-    local again; again=$(grep -E '^ *Compiling imprint-(sdk|types|webhooks) ' "$scratch/log" | sed 's/^ *Compiling //; s/ .*//' | tr '\n' ' ')
+    local again; again=$( (grep -E '^ *Compiling imprint-(sdk|types|webhooks) ' "$scratch/log" || true) | sed 's/^ *Compiling //; s/ .*//' | tr '\n' ' ')
     echo "| partner | round $round | cargo build $(printf %.1f "$first") s ($first_crates crates) | then cargo build --tests $(printf %.1f "$tests") s ($tests_crates crates) | $(echo "scale=3; $tests / $first" | bc)× | SDK crates compiled again: ${again:-none} | load $before→$(load) |"
   done
   rm -rf "$scratch/target"
