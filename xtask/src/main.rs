@@ -11,7 +11,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask diff [--base <git revision>] [--format text|markdown]
 
   codegen           regenerate the generated files (types/src/generated/, sdk/src/generated/,
-                    the classification table) from openapi.yaml
+                    the classification table, the fake's request table) from openapi.yaml
   codegen --check   regenerate in memory and fail if a generated file differs
   diff              the API change report from openapi.yaml at --base (default: the
                     commit that last changed it) to the working tree; writes nothing";
