@@ -16,6 +16,7 @@ use crate::index;
 use crate::normalize::{self, Rewrite, path_segments, sensitive, walk};
 use crate::refine::{self, Refined};
 use crate::requests;
+use crate::safety::{Exceptions, Safety};
 use crate::spec::Spec;
 use crate::split;
 
@@ -59,6 +60,8 @@ pub struct Generated {
     pub files: Vec<(&'static str, String)>,
     /// Number of client operations.
     pub operations: usize,
+    /// How many of them the SDK may send more than once.
+    pub safe: usize,
     /// Number of types in the `types` module.
     pub types: usize,
     /// What the normalizer changed.
@@ -105,8 +108,9 @@ pub enum GenerateError {
     Syntax(String),
 }
 
-/// Generates the sdk's module from `spec`.
-pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
+/// Generates the sdk's module from `spec`, each operation's safety by the rule
+/// with `exceptions` ([`safety::EXCEPTIONS`] for the vendored spec).
+pub fn generate(spec: &Spec, exceptions: &Exceptions<'_>) -> Result<Generated, GenerateError> {
     let mut doc = spec.doc.clone();
     let rewrites = normalize::normalize(&mut doc)?;
     check_success_responses(&doc)?;
@@ -117,7 +121,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Syntax(e.to_string()))?;
     let refined = refine::refine(&mut file).map_err(GenerateError::Generator)?;
-    let index = index::Index::build(&file, &doc)?;
+    let index = index::Index::build(&file, &doc, exceptions)?;
     let parts = split::split(file, index.items())
         .map_err(GenerateError::Generator)?
         .map(|(path, part)| {
@@ -133,6 +137,11 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
         code,
         files,
         operations: index.operations.len(),
+        safe: index
+            .operations
+            .iter()
+            .filter(|entry| entry.safety == Safety::Safe)
+            .count(),
         types: index.types,
         rewrites,
         refined,
@@ -442,10 +451,13 @@ mod tests {
     use crate::normalize::test_support::yaml;
 
     fn failure(text: &str) -> String {
-        match generate(&Spec {
-            doc: yaml(text),
-            sha256: "0".repeat(64),
-        }) {
+        match generate(
+            &Spec {
+                doc: yaml(text),
+                sha256: "0".repeat(64),
+            },
+            &Exceptions::NONE,
+        ) {
             Ok(_) => panic!("expected generation to fail"),
             Err(error) => error.to_string(),
         }
@@ -454,8 +466,10 @@ mod tests {
     #[test]
     fn the_vendored_spec_generates_every_operation() {
         let spec = crate::spec::load(&crate::workspace_root().join("openapi.yaml")).unwrap();
-        let generated = generate(&spec).unwrap();
+        let generated = generate(&spec, &crate::safety::EXCEPTIONS).unwrap();
         assert_eq!(generated.operations, 35);
+        // Every GET, and the two read-only POSTs.
+        assert_eq!(generated.safe, 20);
         let paths: Vec<&str> = generated.files.iter().map(|(path, _)| *path).collect();
         assert_eq!(
             paths,

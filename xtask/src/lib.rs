@@ -9,6 +9,7 @@ pub mod index;
 pub mod normalize;
 pub mod refine;
 pub mod requests;
+pub mod safety;
 pub mod spec;
 pub mod split;
 
