@@ -109,7 +109,7 @@ pub enum GenerateError {
 }
 
 /// Generates the sdk's module from `spec`, each operation's safety by the rule
-/// with `exceptions` ([`safety::EXCEPTIONS`] for the vendored spec).
+/// with `exceptions` ([`EXCEPTIONS`](crate::safety::EXCEPTIONS) for the vendored spec).
 pub fn generate(spec: &Spec, exceptions: &Exceptions<'_>) -> Result<Generated, GenerateError> {
     let mut doc = spec.doc.clone();
     let rewrites = normalize::normalize(&mut doc)?;

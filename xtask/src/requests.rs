@@ -7,7 +7,7 @@
 //! normalizer adapts the spec to progenitor (facade types behind `$ref`s,
 //! declared `required` names), while the fake must check what Imprint checks.
 //! JSON has no comments, so the header every generated file carries is the
-//! table's first member, [`STAMP_KEY`](crate::generate::STAMP_KEY).
+//! table's first member, [`STAMP_KEY`].
 
 use serde_json::{Map, Value, json};
 
