@@ -8,10 +8,12 @@ use std::{env, fs, path::Path};
 use sha2::{Digest, Sha256};
 
 /// The files whose code decides what is generated.
-const GENERATION_CODE: [&str; 7] = [
+const GENERATION_CODE: [&str; 9] = [
     "src/classification.rs",
     "src/generate.rs",
     "src/index.rs",
+    "src/requests.rs",
+    "src/safety.rs",
     "src/spec.rs",
     "src/split.rs",
     "src/normalize",

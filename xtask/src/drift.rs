@@ -2,9 +2,10 @@
 
 use std::fmt;
 
+use serde_json::Value;
 use similar::TextDiff;
 
-use crate::generate::MARKER;
+use crate::generate::{NOTICE, STAMP_KEY};
 
 /// Why the file on disk differs from a fresh generation.
 #[derive(Debug, PartialEq, Eq)]
@@ -78,32 +79,26 @@ pub fn diagnose(on_disk: Option<&str>, fresh: &str, current: Stamp<'_>) -> Optio
     if on_disk == fresh {
         return None;
     }
+    let Some(lines) = header_lines(on_disk) else {
+        return Some(Drift::HandEdited);
+    };
     let header = |prefix: &str| {
-        on_disk
-            .lines()
-            .take(6)
+        lines
+            .iter()
             .find_map(|line| line.strip_prefix(prefix))
             .map(str::trim)
             .map(str::to_string)
     };
-    let has_marker = on_disk.lines().next() == Some(MARKER);
-    if !has_marker {
-        return Some(Drift::HandEdited);
-    }
     let changed = |prefix: &str, now: &str| header(prefix).filter(|recorded| recorded != now);
-    if let Some(recorded) = changed("// spec: openapi.yaml sha256:", current.spec_sha256) {
+    if let Some(recorded) = changed("spec: openapi.yaml sha256:", current.spec_sha256) {
         return Some(Drift::SpecChanged {
             recorded,
             current: current.spec_sha256.to_string(),
         });
     }
     for (part, prefix, now) in [
-        (
-            "progenitor",
-            "// generator: progenitor ",
-            current.progenitor,
-        ),
-        ("xtask", "// xtask: ", current.xtask),
+        ("progenitor", "generator: progenitor ", current.progenitor),
+        ("xtask", "xtask: ", current.xtask),
     ] {
         // A header without the line predates it: the generator changed too.
         let recorded = header(prefix).unwrap_or_else(|| "(none)".into());
@@ -116,6 +111,27 @@ pub fn diagnose(on_disk: Option<&str>, fresh: &str, current: Stamp<'_>) -> Optio
         }
     }
     Some(Drift::HandEdited)
+}
+
+/// The header lines a generated file records (see
+/// [`stamp_lines`](crate::generate::stamp_lines)): a JSON file's
+/// [`STAMP_KEY`] member, or the leading `//` comments of any other file.
+/// `None` when they do not start with [`NOTICE`]: no generation wrote them.
+pub fn header_lines(text: &str) -> Option<Vec<String>> {
+    let lines: Vec<String> = match serde_json::from_str::<Value>(text) {
+        Ok(json) => json
+            .get(STAMP_KEY)?
+            .as_array()?
+            .iter()
+            .map(|line| line.as_str().map(str::to_string))
+            .collect::<Option<_>>()?,
+        Err(_) => text
+            .lines()
+            .map_while(|line| line.strip_prefix("// "))
+            .map(str::to_string)
+            .collect(),
+    };
+    (lines.first().map(String::as_str) == Some(NOTICE)).then_some(lines)
 }
 
 /// The first `max_lines` lines of a unified diff from the file on disk to a fresh
@@ -147,8 +163,21 @@ mod tests {
 
     fn file(sha: &str, progenitor: &str, xtask: &str, body: &str) -> String {
         format!(
-            "{MARKER}\n// spec: openapi.yaml sha256:{sha}\n// generator: progenitor {progenitor}\n// xtask: {xtask}\n{body}"
+            "// {NOTICE}\n// spec: openapi.yaml sha256:{sha}\n// generator: progenitor {progenitor}\n// xtask: {xtask}\n{body}"
         )
+    }
+
+    /// A generated JSON file: the same header facts under [`STAMP_KEY`].
+    fn json_file(sha: &str, progenitor: &str, xtask: &str, body: &str) -> String {
+        let stamp = [
+            NOTICE.to_string(),
+            format!("spec: openapi.yaml sha256:{sha}"),
+            format!("generator: progenitor {progenitor}"),
+            format!("xtask: {xtask}"),
+        ];
+        serde_json::to_string_pretty(&serde_json::json!({ (STAMP_KEY): stamp, "op": body }))
+            .unwrap()
+            + "\n"
     }
 
     #[test]
@@ -200,8 +229,9 @@ mod tests {
             matches!(drift, Drift::GeneratorChanged { part: "xtask", .. }),
             "{drift}"
         );
-        let older =
-            format!("{MARKER}\n// spec: openapi.yaml sha256:aa\n// generator: progenitor 1.0\nx\n");
+        let older = format!(
+            "// {NOTICE}\n// spec: openapi.yaml sha256:aa\n// generator: progenitor 1.0\nx\n"
+        );
         assert!(matches!(
             diagnose(Some(&older), "y", NOW),
             Some(Drift::GeneratorChanged { part: "xtask", .. })
@@ -218,6 +248,50 @@ mod tests {
     }
 
     #[test]
+    fn a_json_file_is_diagnosed_by_its_stamp_member() {
+        let fresh = json_file("aa", "1.0", "f1", "y");
+        assert_eq!(
+            diagnose(Some(&json_file("00", "1.0", "f1", "x")), &fresh, NOW),
+            Some(Drift::SpecChanged {
+                recorded: "00".into(),
+                current: "aa".into()
+            })
+        );
+        assert!(matches!(
+            diagnose(Some(&json_file("aa", "1.0", "e0", "x")), &fresh, NOW),
+            Some(Drift::GeneratorChanged { part: "xtask", .. })
+        ));
+        assert_eq!(
+            diagnose(Some(&json_file("aa", "1.0", "f1", "x")), &fresh, NOW),
+            Some(Drift::HandEdited)
+        );
+        // Without its stamp, or no longer JSON, the file was edited by hand.
+        let unstamped = fresh.replace(STAMP_KEY, "$edited");
+        assert_eq!(
+            diagnose(Some(&unstamped), &fresh, NOW),
+            Some(Drift::HandEdited)
+        );
+        let broken = fresh.replacen('{', "", 1);
+        assert_eq!(
+            diagnose(Some(&broken), &fresh, NOW),
+            Some(Drift::HandEdited)
+        );
+    }
+
+    #[test]
+    fn the_headers_generation_writes_are_read_back() {
+        let spec = crate::spec::Spec {
+            doc: serde_json::json!({ "paths": {} }),
+            sha256: "ab".repeat(32),
+        };
+        let lines = crate::generate::stamp_lines(&spec).to_vec();
+        let rust = format!("{}fn a() {{}}\n", crate::generate::header(&spec));
+        assert_eq!(header_lines(&rust), Some(lines.clone()));
+        let json = crate::requests::file(&spec).unwrap();
+        assert_eq!(header_lines(&json), Some(lines));
+    }
+
+    #[test]
     fn diff_shows_the_first_differing_lines() {
         let diff = first_differences("f.rs", "a\nb\nc\n", "a\nB\nc\n", 20);
         assert!(diff.contains("-b\n+B"), "{diff}");
@@ -229,7 +303,7 @@ mod tests {
     fn the_committed_generated_files_are_what_the_spec_generates() {
         let root = crate::workspace_root();
         let spec = crate::spec::load(&root.join("openapi.yaml")).unwrap();
-        let fresh = crate::generate::generate(&spec).unwrap();
+        let fresh = crate::generate::generate(&spec, &crate::safety::EXCEPTIONS).unwrap();
         for (path, code) in &fresh.files {
             let on_disk = std::fs::read_to_string(root.join(path)).ok();
             let drift = diagnose(

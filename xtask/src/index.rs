@@ -21,6 +21,7 @@ use crate::normalize::page_data::{CursorIn, cursor_location};
 use crate::normalize::path_segments;
 use crate::normalize::sensitive::REPLACEMENTS;
 use crate::normalize::walk::{METHODS, escape};
+use crate::safety::{Exceptions, Safety, SafetyError};
 
 /// One operation as the facade sees it.
 pub struct Entry {
@@ -39,16 +40,24 @@ pub struct Entry {
     /// For cursor-paginated operations: where the cursor goes, the item type and
     /// the item's id field (the next page's cursor).
     pub pages: Option<(CursorIn, TokenStream, Ident)>,
+    /// Whether the SDK may send it more than once.
+    pub safety: Safety,
 }
 
-/// A generated builder the index cannot map to an operation of the spec.
+/// Why the index cannot describe the generated operations.
 #[derive(Debug, thiserror::Error)]
-#[error("builder `{builder}`: {reason}; the operation index cannot describe it")]
-pub struct IndexError {
-    /// The builder type (or the `impl` block's text when it has no name).
-    pub builder: String,
-    /// What could not be read.
-    pub reason: &'static str,
+pub enum IndexError {
+    /// A generated builder the index cannot map to an operation of the spec.
+    #[error("builder `{builder}`: {reason}; the operation index cannot describe it")]
+    Builder {
+        /// The builder type (or the `impl` block's text when it has no name).
+        builder: String,
+        /// What could not be read.
+        reason: &'static str,
+    },
+    /// An exception to the safety rule does not fit the spec's operations.
+    #[error(transparent)]
+    Safety(#[from] SafetyError),
 }
 
 /// All operations, plus the generated types.
@@ -62,8 +71,13 @@ pub struct Index {
 }
 
 impl Index {
-    /// Reads the index off progenitor's output and the normalized document.
-    pub fn build(file: &syn::File, doc: &Value) -> Result<Index, IndexError> {
+    /// Reads the index off progenitor's output and the normalized document;
+    /// each operation's safety follows the rule with `exceptions`.
+    pub fn build(
+        file: &syn::File,
+        doc: &Value,
+        exceptions: &Exceptions<'_>,
+    ) -> Result<Index, IndexError> {
         let types = module(&file.items, "types").unwrap_or_default();
         let builders = module(&file.items, "builder").unwrap_or_default();
         let mut operations = Vec::new();
@@ -79,11 +93,11 @@ impl Index {
             }) else {
                 continue;
             };
-            let builder = self_ident(&block.self_ty).ok_or_else(|| IndexError {
+            let builder = self_ident(&block.self_ty).ok_or_else(|| IndexError::Builder {
                 builder: quote::ToTokens::to_token_stream(&block.self_ty).to_string(),
                 reason: "its type has no name",
             })?;
-            let fail = |reason| IndexError {
+            let fail = |reason| IndexError::Builder {
                 builder: builder.to_string(),
                 reason,
             };
@@ -111,7 +125,17 @@ impl Index {
                 builder,
                 output,
                 pages,
+                // Set below, once every operation is known.
+                safety: Safety::Unsafe,
             });
+        }
+        let sent: Vec<(&str, &str)> = operations
+            .iter()
+            .map(|entry| (entry.id.as_str(), entry.method.as_str()))
+            .collect();
+        let safeties = exceptions.classify(&sent)?;
+        for (entry, safety) in operations.iter_mut().zip(safeties) {
+            entry.safety = safety;
         }
         let components = component_types(types, doc);
         let types = types
@@ -136,14 +160,20 @@ impl Index {
     pub fn items(&self) -> Vec<syn::Item> {
         let count = self.operations.len();
         let metas = self.operations.iter().map(|entry| {
-            let Entry { id, name, method, path, pages, .. } = entry;
+            let Entry { id, name, method, path, pages, safety, .. } = entry;
             let cursor = match pages {
                 Some((CursorIn::Query, ..)) => quote! { Some(crate::meta::PageParams::Query) },
                 Some((CursorIn::Body, ..)) => quote! { Some(crate::meta::PageParams::Body) },
                 None => quote! { None },
             };
+            let safety = match safety {
+                Safety::Safe => quote! { crate::meta::Safety::Safe },
+                Safety::Unsafe => quote! { crate::meta::Safety::Unsafe },
+            };
             quote! {
-                crate::meta::OperationMeta { id: #id, name: #name, method: #method, path: #path, page_params: #cursor }
+                crate::meta::OperationMeta {
+                    id: #id, name: #name, method: #method, path: #path, page_params: #cursor, safety: #safety
+                }
             }
         });
         let table = quote! {
@@ -389,7 +419,10 @@ fn page_item(types: &[syn::Item], output: &syn::Type) -> Option<(TokenStream, Id
 mod tests {
     use super::*;
     use crate::normalize::test_support::yaml;
+    use crate::safety::EXCEPTIONS;
     use quote::ToTokens;
+
+    const NONE: Exceptions<'static> = Exceptions::NONE;
 
     #[test]
     fn reads_builders_and_pagination_off_the_syntax_tree() {
@@ -413,7 +446,7 @@ mod tests {
             "paths: { /things: { get: { operationId: listThings, parameters: [ { name: starting_after, in: query } ] } } }
 components: { schemas: { Thing: {}, Ssn: {}, Missing: {} } }",
         );
-        let index = Index::build(&file, &doc).unwrap();
+        let index = Index::build(&file, &doc, &NONE).unwrap();
         assert_eq!(index.types, 3);
         let entry = &index.operations[0];
         assert_eq!(
@@ -454,7 +487,7 @@ components: { schemas: { Thing: {}, Ssn: {}, Missing: {} } }",
             emitted[3],
             "crate :: pagination :: paginated ! (ListThings , query , crate :: generated :: types :: Thing , thing_id) ;"
         );
-        assert!(emitted[0].contains("id : \"listThings\" , name : \"list_things\" , method : \"GET\" , path : \"/things\""), "{}", emitted[0]);
+        assert!(emitted[0].contains("id : \"listThings\" , name : \"list_things\" , method : \"GET\" , path : \"/things\" , page_params : Some (crate :: meta :: PageParams :: Query) , safety : crate :: meta :: Safety :: Safe"), "{}", emitted[0]);
     }
 
     #[test]
@@ -470,10 +503,35 @@ components: { schemas: { Thing: {}, Ssn: {}, Missing: {} } }",
                 }
             }
         };
-        let error = Index::build(&file, &yaml("paths: {}")).err().unwrap();
+        let error = Index::build(&file, &yaml("paths: {}"), &NONE)
+            .err()
+            .unwrap();
         assert_eq!(
             error.to_string(),
             "builder `Orphan`: no operation of the spec has its operation_id; the operation index cannot describe it"
+        );
+    }
+
+    #[test]
+    fn an_exception_naming_an_operation_the_spec_lacks_is_an_error() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct CreateThing<'a> { client: &'a super::Client }
+                impl<'a> CreateThing<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let info = OperationInfo { operation_id: "create_thing" };
+                        todo!()
+                    }
+                }
+            }
+        };
+        let doc = yaml("paths: { /things: { post: { operationId: createThing } } }");
+        let index = Index::build(&file, &doc, &NONE).unwrap();
+        assert_eq!(index.operations[0].safety, Safety::Unsafe);
+        let error = Index::build(&file, &doc, &EXCEPTIONS).err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "the safety exception `searchCustomersPost` (in READ_ONLY_POSTS, xtask/src/safety.rs): no operation of the spec has this operationId"
         );
     }
 }

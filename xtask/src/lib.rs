@@ -8,6 +8,8 @@ pub mod generate;
 pub mod index;
 pub mod normalize;
 pub mod refine;
+pub mod requests;
+pub mod safety;
 pub mod spec;
 pub mod split;
 
@@ -27,3 +29,6 @@ pub const GENERATED_HTTPMOCK: &str = "sdk/src/generated/httpmock.rs";
 
 /// Where the classification table is written, with the other values.
 pub const GENERATED_CLASSIFICATION: &str = "types/src/values/classification.rs";
+
+/// Where the fake's request table is written, beside the validator that reads it.
+pub const GENERATED_REQUESTS: &str = "mock/src/requests.json";

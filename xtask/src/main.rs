@@ -5,13 +5,13 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use xtask::api_diff::{self, Format, Report};
-use xtask::{drift, generate, normalize::Summary, spec, split, workspace_root};
+use xtask::{drift, generate, normalize::Summary, safety, spec, split, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask diff [--base <git revision>] [--format text|markdown]
 
   codegen           regenerate the generated files (types/src/generated/, sdk/src/generated/,
-                    the classification table) from openapi.yaml
+                    the classification table, the fake's request table) from openapi.yaml
   codegen --check   regenerate in memory and fail if a generated file differs
   diff              the API change report from openapi.yaml at --base (default: the
                     commit that last changed it) to the working tree; writes nothing";
@@ -103,7 +103,8 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
     let started = Instant::now();
     let root = workspace_root();
     let spec = spec::load(&root.join("openapi.yaml")).map_err(|e| e.to_string())?;
-    let generated = generate::generate(&spec).map_err(|e| format!("openapi.yaml: {e}"))?;
+    let generated =
+        generate::generate(&spec, &safety::EXCEPTIONS).map_err(|e| format!("openapi.yaml: {e}"))?;
     let lines: usize = generated
         .files
         .iter()
@@ -163,6 +164,7 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
     let report = format!(
         "generated {} from openapi.yaml (sha256 {}…) with progenitor {}\n  \
          operations generated: {}\n  types generated: {}\n  lines: {lines}\n\
+         operations that may be retried (the GETs, with the exceptions below): {} of {}\n{}\
          normalized in memory (openapi.yaml itself is never edited):\n{}\
          refined after generation:\n{}done in {:.2?}\n",
         files
@@ -174,6 +176,9 @@ fn codegen(check: bool) -> Result<ExitCode, String> {
         generate::PROGENITOR_VERSION,
         generated.operations,
         generated.types,
+        generated.safe,
+        generated.operations,
+        safety::EXCEPTIONS,
         Summary(&generated.rewrites),
         generated.refined,
         started.elapsed()

@@ -24,6 +24,7 @@ pub use render::{Format, Report};
 pub use surface::Surface;
 
 use crate::generate;
+use crate::safety::Exceptions;
 use crate::spec;
 
 /// The changes between two generated modules' code.
@@ -35,10 +36,15 @@ pub fn changes_between(old_code: &str, new_code: &str) -> Result<Vec<Change>, St
     Ok(compare(&old, &new))
 }
 
-/// The changes between the modules two specs generate.
+/// The changes between the modules two specs generate. Both are generated
+/// without the safety exceptions: which operations may be retried is a value in
+/// the operation table, not API, and a revision of the spec may lack an
+/// operation an exception names.
 pub fn changes_between_specs(old: &spec::Spec, new: &spec::Spec) -> Result<Vec<Change>, String> {
-    let old = generate::generate(old).map_err(|e| format!("the old spec: {e}"))?;
-    let new = generate::generate(new).map_err(|e| format!("the new spec: {e}"))?;
+    let old =
+        generate::generate(old, &Exceptions::NONE).map_err(|e| format!("the old spec: {e}"))?;
+    let new =
+        generate::generate(new, &Exceptions::NONE).map_err(|e| format!("the new spec: {e}"))?;
     changes_between(&old.code, &new.code)
 }
 

@@ -1,10 +1,11 @@
 //! Refinements of progenitor's output, made on its syntax tree before the
 //! operation index is appended: what no generator setting can say.
 //!
-//! Each refinement is a function over the generated `types` module that
-//! returns the names of the items it changed, so `cargo xtask codegen` reports
-//! it like the normalizer's rewrites. They key on shapes (an enum of strings, a
-//! struct with a classified field), never on today's type names.
+//! Each refinement is a function over the items of one module of the
+//! generated file (its [`Scope`]) that returns the names of what it changed;
+//! [`REFINEMENTS`] lists them in the order they run, and `cargo xtask codegen`
+//! reports them like the normalizer's rewrites. They key on shapes (an enum of
+//! strings, a struct with a classified field), never on today's type names.
 
 pub mod api_version;
 pub mod client_docs;
@@ -19,108 +20,198 @@ use std::fmt;
 
 use syn::punctuated::Punctuated;
 
-/// What the refinements changed, by kind.
-#[derive(Debug, Default)]
-pub struct Refined {
-    /// String enums given a variant for values the spec does not list.
-    pub open_enums: Vec<String>,
-    /// Types whose `Debug` prints classified fields redacted.
-    pub redacted_debug: Vec<String>,
-    /// Body-builder setters of optional text that now take `&str`.
-    pub optional_setters: Vec<String>,
-    /// `Client` methods whose docs show `.call()`/`.stream()`.
-    pub client_docs: Vec<String>,
-    /// Types deriving `JsonSchema` only under the sdk's feature `schemars`.
-    pub schemars_gated: Vec<String>,
-    /// Builders no longer sending progenitor's `api-version` header.
-    pub api_version_removed: Vec<String>,
-    /// progenitor's `Client` constructors, removed or made crate-private.
-    pub constructors: Vec<String>,
-    /// `Client` and operation builders whose `Debug` leaves out the client's
-    /// internals and redacts classified parameters.
-    pub request_debug: Vec<String>,
+/// The module of progenitor's output a refinement works in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The file's top level: `Client`, its impls, and the modules below.
+    Root,
+    /// `builder`: one builder per operation.
+    Builder,
+    /// `types`: the generated types.
+    Types,
+    /// `types::builder`: one builder per generated type.
+    TypeBuilders,
 }
 
-/// Runs every refinement over `file`; the error names an enum whose listed
-/// values already use the catch-all variant's name.
-pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
-    let client_docs = client_docs::rewrite(&mut file.items);
-    let constructors = constructors::restrict(&mut file.items);
-    let request_debug = request_debug::rewrite(&mut file.items);
-    let api_version_removed = module_mut(&mut file.items, "builder")
-        .map(|builders| api_version::remove(builders))
-        .unwrap_or_default();
-    let Some(types) = module_mut(&mut file.items, "types") else {
-        return Ok(Refined {
-            client_docs,
-            api_version_removed,
-            constructors,
-            request_debug,
-            ..Refined::default()
-        });
-    };
-    let schemars_gated = schemars_feature::gate(types);
-    let open_enums = open_enums::open(types).map_err(|name| {
-        format!(
-            "enum `{name}` lists a value named `{}`, the name of the variant for unlisted values",
-            open_enums::VARIANT
-        )
-    })?;
-    let mut redacted_debug = redacted_debug::redact(types, Some("for_each_redacted_type"));
-    let newtypes = optional_setters::string_newtypes(types);
-    let mut optional_setters = Vec::new();
-    if let Some(builders) = module_mut(types, "builder") {
-        redacted_debug.extend(
-            redacted_debug::redact(builders, None)
-                .into_iter()
-                .map(|name| format!("builder::{name}")),
-        );
-        optional_setters = optional_setters::rebound(&newtypes, builders);
+impl Scope {
+    /// The modules from the file's top level down to this one.
+    fn path(self) -> &'static [&'static str] {
+        match self {
+            Scope::Root => &[],
+            Scope::Builder => &["builder"],
+            Scope::Types => &["types"],
+            Scope::TypeBuilders => &["types", "builder"],
+        }
     }
-    Ok(Refined {
-        open_enums,
-        redacted_debug,
-        optional_setters,
-        client_docs,
-        schemars_gated,
-        api_version_removed,
-        constructors,
-        request_debug,
-    })
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.path() {
+            [] => f.write_str("file root"),
+            path => f.write_str(&path.join("::")),
+        }
+    }
+}
+
+/// One refinement: rewrites the items of its scope, returning the names of
+/// what it changed, or why progenitor's output cannot be refined.
+pub type Refine = fn(&mut Vec<syn::Item>) -> Result<Vec<String>, String>;
+
+/// One row of [`REFINEMENTS`].
+#[derive(Debug)]
+pub struct Refinement {
+    /// Its name, which errors carry.
+    pub name: &'static str,
+    /// What it changes, as `cargo xtask codegen` reports it.
+    pub does: &'static str,
+    /// The module it rewrites.
+    pub scope: Scope,
+    /// The refinement itself.
+    pub run: Refine,
+}
+
+/// The refinements, in the order they run. Order can matter: each sees what
+/// the ones before it wrote (the docs of `Client` methods are made from the
+/// setters as progenitor wrote them); the drift check shows what a change of
+/// order changes in the generated files.
+pub const REFINEMENTS: [Refinement; 9] = [
+    Refinement {
+        name: "client docs",
+        does: "operations documented with .call()",
+        scope: Scope::Root,
+        run: |items| Ok(client_docs::rewrite(items)),
+    },
+    Refinement {
+        name: "constructors",
+        does: "constructors no longer public",
+        scope: Scope::Root,
+        run: |items| Ok(constructors::restrict(items)),
+    },
+    Refinement {
+        name: "request debug",
+        does: "Debug without the client's internals, classified parameters redacted",
+        scope: Scope::Root,
+        run: |items| Ok(request_debug::rewrite(items)),
+    },
+    Refinement {
+        name: "api-version",
+        does: "builders without progenitor's `api-version` header",
+        scope: Scope::Builder,
+        run: |items| Ok(api_version::remove(items)),
+    },
+    Refinement {
+        name: "schemars feature",
+        does: "types deriving JsonSchema under the feature `schemars`",
+        scope: Scope::Types,
+        run: |items| Ok(schemars_feature::gate(items)),
+    },
+    Refinement {
+        name: "open enums",
+        does: "string enums opened to unknown values",
+        scope: Scope::Types,
+        run: |items| {
+            open_enums::open(items).map_err(|name| {
+                format!(
+                    "enum `{name}` lists a value named `{}`, the name of the variant for unlisted values",
+                    open_enums::VARIANT
+                )
+            })
+        },
+    },
+    Refinement {
+        name: "redacted debug",
+        does: "types printing classified fields redacted in Debug",
+        scope: Scope::Types,
+        run: |items| {
+            Ok(redacted_debug::redact(
+                items,
+                Some("for_each_redacted_type"),
+            ))
+        },
+    },
+    Refinement {
+        name: "redacted debug",
+        does: "type builders printing classified fields redacted in Debug",
+        scope: Scope::TypeBuilders,
+        run: |items| Ok(redacted_debug::redact(items, None)),
+    },
+    Refinement {
+        name: "optional setters",
+        does: "optional text setters of `types::builder` taking &str",
+        scope: Scope::Types,
+        run: |items| Ok(optional_setters::rebound_in(items)),
+    },
+];
+
+/// What one refinement changed.
+#[derive(Debug)]
+pub struct Report {
+    /// The refinement.
+    pub refinement: &'static Refinement,
+    /// What it changed, by name (`Customer`, `Client::new`, `Address::city`);
+    /// empty when its module is not in the output.
+    pub changed: Vec<String>,
+}
+
+/// What the refinements changed, one [`Report`] per row of [`REFINEMENTS`].
+#[derive(Debug)]
+pub struct Refined(pub Vec<Report>);
+
+/// Runs [`REFINEMENTS`] over `file`; the error names the refinement and says
+/// why it could not refine the output.
+pub fn refine(file: &mut syn::File) -> Result<Refined, String> {
+    run(&REFINEMENTS, file)
+}
+
+/// Runs `refinements` over `file`, in order. A refinement whose module is not
+/// in the output has nothing to change.
+fn run(refinements: &'static [Refinement], file: &mut syn::File) -> Result<Refined, String> {
+    let mut reports = Vec::new();
+    for refinement in refinements {
+        let mut items = Some(&mut file.items);
+        for name in refinement.scope.path() {
+            items = items.and_then(|items| module_mut(items, name));
+        }
+        let changed = match items {
+            Some(items) => (refinement.run)(items).map_err(|error| {
+                format!(
+                    "refinement `{}` ({}): {error}",
+                    refinement.name, refinement.scope
+                )
+            })?,
+            None => Vec::new(),
+        };
+        reports.push(Report {
+            refinement,
+            changed,
+        });
+    }
+    Ok(Refined(reports))
 }
 
 impl fmt::Display for Refined {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (label, names) in [
-            ("string enums opened to unknown values", &self.open_enums),
-            (
-                "types printing classified fields redacted in Debug",
-                &self.redacted_debug,
-            ),
-            ("optional text setters taking &str", &self.optional_setters),
-            ("operations documented with .call()", &self.client_docs),
-            (
-                "types deriving JsonSchema under the feature `schemars`",
-                &self.schemars_gated,
-            ),
-            (
-                "builders without progenitor's `api-version` header",
-                &self.api_version_removed,
-            ),
-            ("constructors no longer public", &self.constructors),
-            (
-                "Debug without the client's internals, classified parameters redacted",
-                &self.request_debug,
-            ),
-        ] {
-            let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
-            let more = names.len().saturating_sub(shown.len());
+        for Report {
+            refinement,
+            changed,
+        } in &self.0
+        {
+            let shown: Vec<&str> = changed.iter().take(8).map(String::as_str).collect();
+            let more = changed.len().saturating_sub(shown.len());
             let tail = if more > 0 {
                 format!(", … {more} more")
             } else {
                 String::new()
             };
-            writeln!(f, "  {label}: {} ({}{tail})", names.len(), shown.join(", "))?;
+            writeln!(
+                f,
+                "  {} ({}): {} ({}{tail})",
+                refinement.does,
+                refinement.scope,
+                changed.len(),
+                shown.join(", ")
+            )?;
         }
         Ok(())
     }
@@ -215,4 +306,97 @@ pub(crate) fn serde_name(attrs: &[syn::Attribute], ident: &syn::Ident) -> String
         }
     }
     ident.to_string().trim_start_matches("r#").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Renames every struct among the items to `<name>2`; returns the old names.
+    const RENAME: Refine = |items| {
+        let mut renamed = Vec::new();
+        for item in items.iter_mut() {
+            if let syn::Item::Struct(s) = item {
+                renamed.push(s.ident.to_string());
+                s.ident = quote::format_ident!("{}2", s.ident);
+            }
+        }
+        Ok(renamed)
+    };
+
+    static TABLE: [Refinement; 4] = [
+        Refinement {
+            name: "root",
+            does: "renamed at the root",
+            scope: Scope::Root,
+            run: RENAME,
+        },
+        Refinement {
+            name: "deep",
+            does: "renamed in type builders",
+            scope: Scope::TypeBuilders,
+            run: RENAME,
+        },
+        Refinement {
+            name: "absent",
+            does: "renamed in operation builders",
+            scope: Scope::Builder,
+            run: RENAME,
+        },
+        Refinement {
+            name: "refuses",
+            does: "nothing",
+            scope: Scope::Types,
+            run: |_| Err("the types cannot be refined".into()),
+        },
+    ];
+
+    fn file() -> syn::File {
+        syn::parse_quote! {
+            pub struct A;
+            pub mod types {
+                pub struct T;
+                pub mod builder { pub struct B; }
+            }
+        }
+    }
+
+    #[test]
+    fn each_refinement_rewrites_its_module_in_order_and_reports_uniformly() {
+        let mut file = file();
+        let refined = run(&TABLE[..3], &mut file).unwrap();
+        let changed: Vec<(&str, &[String])> = refined
+            .0
+            .iter()
+            .map(|report| (report.refinement.name, report.changed.as_slice()))
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                ("root", &["A".to_string()][..]),
+                ("deep", &["B".to_string()][..]),
+                ("absent", &[][..])
+            ]
+        );
+        let expected: syn::File = syn::parse_quote! {
+            pub struct A2;
+            pub mod types {
+                pub struct T;
+                pub mod builder { pub struct B2; }
+            }
+        };
+        assert_eq!(file, expected);
+        assert_eq!(
+            refined.to_string(),
+            "  renamed at the root (file root): 1 (A)\n  renamed in type builders (types::builder): 1 (B)\n  renamed in operation builders (builder): 0 ()\n"
+        );
+    }
+
+    #[test]
+    fn a_refusal_names_the_refinement_and_its_module() {
+        assert_eq!(
+            run(&TABLE, &mut file()).unwrap_err(),
+            "refinement `refuses` (types): the types cannot be refined"
+        );
+    }
 }

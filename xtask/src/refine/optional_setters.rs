@@ -12,9 +12,20 @@ use quote::ToTokens;
 
 use super::impl_of;
 
+/// Rebounds the optional text setters of the `builder` module among `types`
+/// (the generated `types` module, whose string newtypes they may set); returns
+/// `Type::setter` for each.
+pub fn rebound_in(types: &mut [syn::Item]) -> Vec<String> {
+    let newtypes = string_newtypes(types);
+    match super::module_mut(types, "builder") {
+        Some(builders) => rebound(&newtypes, builders),
+        None => Vec::new(),
+    }
+}
+
 /// The types among `types` that convert from `String` (typify's string
 /// newtypes), by name.
-pub fn string_newtypes(types: &[syn::Item]) -> Vec<String> {
+fn string_newtypes(types: &[syn::Item]) -> Vec<String> {
     types
         .iter()
         .filter_map(|item| match item {
@@ -33,7 +44,7 @@ pub fn string_newtypes(types: &[syn::Item]) -> Vec<String> {
 
 /// Rewrites the setters in `builders` whose field is an optional string or
 /// one of the string `newtypes`; returns `Type::setter` for each.
-pub fn rebound(newtypes: &[String], builders: &mut Vec<syn::Item>) -> Vec<String> {
+fn rebound(newtypes: &[String], builders: &mut Vec<syn::Item>) -> Vec<String> {
     let mut changed = Vec::new();
     let mut identities = Vec::new();
     for item in builders.iter_mut() {
@@ -144,5 +155,23 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_setters_of_the_types_builders_are_rebound_with_the_types_newtypes() {
+        let mut types: syn::File = syn::parse_quote! {
+            pub struct PartnerId(pub ::std::string::String);
+            impl ::std::convert::From<::std::string::String> for PartnerId { fn from(v: ::std::string::String) -> Self { Self(v) } }
+            pub mod builder {
+                impl Body {
+                    pub fn partner<T>(mut self, value: T) -> Self
+                    where T: ::std::convert::TryInto<::std::option::Option<super::PartnerId>>, T::Error: ::std::fmt::Display,
+                    { self.partner = value.try_into().map_err(|e| format!("{e}")); self }
+                }
+            }
+        };
+        assert_eq!(rebound_in(&mut types.items), ["Body::partner"]);
+        let mut without_builders: syn::File = syn::parse_quote! { pub struct PartnerId; };
+        assert!(rebound_in(&mut without_builders.items).is_empty());
     }
 }
