@@ -425,7 +425,10 @@ mod tests {
             ]
         );
         // Arrays of such arrays too, at every level.
-        assert_eq!(tape(b"[[4],[]]", 32), Ok(vec![Token::Scalar { start: 0, end: 8 }]));
+        assert_eq!(
+            tape(b"[[4],[]]", 32),
+            Ok(vec![Token::Scalar { start: 0, end: 8 }])
+        );
         // Past the limit the walk must still see the array, to refuse it.
         assert!(matches!(tape(b"[[]]", 1).unwrap()[1], Token::Open { .. }));
     }
