@@ -325,6 +325,7 @@ async fn the_body_limit_holds_for_read_ahead_pages() {
 
 const FLOOR: Duration = Duration::from_millis(30);
 const DEADLINE: Duration = Duration::from_millis(400);
+const SLACK: Duration = Duration::from_secs(2);
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
@@ -341,6 +342,8 @@ proptest! {
             "[0-9]{25,40}".prop_map(Some),
             "-?[0-9a-zA-Z ,:]{0,30}".prop_map(Some),
             Just(Some("Wed, 21 Oct 2015 07:28:00 GMT".to_string())),
+            // Within the policy's `max_retry_after`, beyond the deadline.
+            "[1-4]".prop_map(Some),
         ],
         safe in any::<bool>(),
     ) {
@@ -362,7 +365,7 @@ proptest! {
                         .min_delay(FLOOR)
                         .base_delay(Duration::from_millis(40))
                         .max_delay(Duration::from_millis(60))
-                        .max_retry_after(Duration::from_millis(100)),
+                        .max_retry_after(Duration::from_secs(5)),
                 )
                 .build()
                 .unwrap();
@@ -382,7 +385,10 @@ proptest! {
                 // Arrival times are a little noisier than the client's waits.
                 prop_assert!(pair[1].at - pair[0].at >= FLOOR - Duration::from_millis(3));
             }
-            prop_assert!(elapsed < DEADLINE + Duration::from_millis(150), "{:?}", elapsed);
+            // A call that waited past its deadline would wait whole seconds
+            // (`Retry-After` honoured up to 5 s, ten attempts); SLACK is room
+            // for a loaded machine.
+            prop_assert!(elapsed < DEADLINE + SLACK, "{:?}", elapsed);
             Ok(())
         })?;
     }
@@ -404,32 +410,26 @@ async fn the_deadline_ends_a_call_and_says_so() {
         )
         .build()
         .unwrap();
-    let started = Instant::now();
     let error = client.search_customers().call().await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_millis(450));
     let Error::Api(api) = &error else {
         panic!("{error:?}")
     };
     assert_eq!(api.stopped_by(), Some(RetryStop::Deadline));
-    assert!((2..=4).contains(&api.attempts()), "{}", api.attempts());
+    // Each wait is 100 ms and must end before the 350 ms deadline: at most
+    // three waits, four requests. How many fit depends on the machine's load.
+    assert!((1..=4).contains(&api.attempts()), "{}", api.attempts());
+    assert_eq!(server.seen().len(), api.attempts() as usize);
     assert!(error.to_string().contains("deadline"), "{error}");
 }
 
 #[tokio::test]
 async fn an_attempt_never_outlives_the_deadline() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200)
-                .delay(Duration::from_secs(3))
-                .json_body(json!({ "id": "C1" }));
-        })
-        .await;
+    // Connections complete in the listener's backlog and are never answered.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let client = Client::builder()
         .api_key("k")
-        .base_url(server.base_url())
-        .timeout(Duration::from_secs(2))
+        .base_url(format!("http://{}", silent.local_addr().unwrap()))
+        .timeout(Duration::from_secs(20))
         .deadline(Duration::from_millis(300))
         .build()
         .unwrap();
@@ -441,19 +441,22 @@ async fn an_attempt_never_outlives_the_deadline() {
         .await
         .unwrap_err();
     assert!(
-        started.elapsed() < Duration::from_millis(800),
-        "{:?}",
-        started.elapsed()
-    );
-    assert!(
         matches!(
             error,
             Error::Timeout {
+                attempts: 1,
                 stopped_by: Some(RetryStop::Deadline),
                 ..
             }
         ),
         "{error:?}"
+    );
+    // An attempt given the client's whole timeout would take 20 s; 5 s is
+    // room for a loaded machine.
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
     );
 }
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use httpmock::prelude::*;
 use imprint::httpmock::MockServerExt;
 use imprint::prelude::*;
-use imprint::{Error, RetryPolicy};
+use imprint::{Error, RetryPolicy, RetryStop};
 
 use crate::support::{Answer, Scripted, builder, client, customer_page};
 
@@ -220,15 +220,18 @@ async fn timeouts_of_safe_operations_are_retried_then_reported() {
 
 #[tokio::test]
 async fn connection_refused_is_a_transport_error_after_every_attempt() {
-    // Bind and drop a listener so nothing listens on the port.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // A socket bound but not listening: the kernel refuses connections to its
+    // port, and while it is held (without SO_REUSEADDR) nothing else can bind
+    // that port, unlike a listener bound then dropped.
+    let closed = tokio::net::TcpSocket::new_v4().unwrap();
+    closed.set_reuseaddr(false).unwrap();
+    closed.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = closed.local_addr().unwrap();
+    let refused = tokio::net::TcpStream::connect(address).await.unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
     let client = imprint::Client::builder()
         .api_key("k")
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(format!("http://{address}"))
         .retry_policy(
             RetryPolicy::default()
                 .max_attempts(4)
@@ -243,10 +246,29 @@ async fn connection_refused_is_a_transport_error_after_every_attempt() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::Transport { attempts: 4, .. }),
+        matches!(
+            error,
+            Error::Transport {
+                attempts: 4,
+                stopped_by: Some(RetryStop::MaxAttempts),
+                ..
+            }
+        ),
         "{error:?}"
     );
     assert!(error.is_retryable());
+    assert!(
+        io_error_kinds(&error).contains(&std::io::ErrorKind::ConnectionRefused),
+        "{error:?}"
+    );
+}
+
+/// The kinds of every I/O error in `error`'s source chain.
+fn io_error_kinds(error: &(dyn std::error::Error + 'static)) -> Vec<std::io::ErrorKind> {
+    std::iter::successors(Some(error), |e| e.source())
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind)
+        .collect()
 }
 
 #[tokio::test]

@@ -107,30 +107,33 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// Jittered back-off: uniform in `[min_delay, max(min_delay, ceiling)]`,
-    /// where the ceiling is `min(max_delay, base_delay · 2^(attempt-1))`.
-    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+    /// Jittered back-off: `jitter` (a uniform draw from `[0, 1)`, taken by the
+    /// caller so that this stays deterministic under test) places the wait in
+    /// `[min_delay, max(min_delay, ceiling)]`, where the ceiling is
+    /// `min(max_delay, base_delay · 2^(attempt-1))`.
+    pub(crate) fn backoff(&self, attempt: u32, jitter: f64) -> Duration {
         let ceiling = self
             .base_delay
             .saturating_mul(1 << attempt.saturating_sub(1).min(20))
             .min(self.max_delay);
         let span = ceiling.saturating_sub(self.min_delay);
-        self.min_delay + span.mul_f64(fastrand::f64())
+        self.min_delay + span.mul_f64(jitter)
     }
 
-    /// How long to wait before retrying a response with a retryable status, or
-    /// why not to.
+    /// How long to wait before retrying a response with a retryable status
+    /// that said `retry_after`, or why not to; `jitter` as for the back-off.
     pub(crate) fn wait_for_status(
         &self,
         attempt: u32,
-        headers: &HeaderMap,
+        retry_after: RetryAfter,
+        jitter: f64,
     ) -> Result<Duration, RetryStop> {
-        match RetryAfter::read(headers) {
+        match retry_after {
             RetryAfter::Wait(asked) if asked > self.max_retry_after => {
                 Err(RetryStop::RetryAfterBeyondLimit)
             }
             RetryAfter::Wait(asked) => Ok(asked.max(self.min_delay)),
-            RetryAfter::Absent | RetryAfter::Unreadable => Ok(self.backoff(attempt)),
+            RetryAfter::Absent | RetryAfter::Unreadable => Ok(self.backoff(attempt, jitter)),
         }
     }
 }
@@ -233,10 +236,12 @@ mod tests {
         for attempt in 1..=6 {
             let ceiling =
                 Duration::from_millis(250 * (1 << (attempt - 1))).min(Duration::from_secs(8));
+            assert_eq!(policy.backoff(attempt, 0.0), Duration::from_millis(100));
             for _ in 0..200 {
-                let wait = policy.backoff(attempt);
+                let wait = policy.backoff(attempt, fastrand::f64());
                 assert!(wait <= ceiling && wait >= Duration::from_millis(100));
             }
+            assert_eq!(policy.backoff(attempt, 1.0), ceiling);
         }
     }
 
@@ -268,7 +273,7 @@ mod tests {
             RetryAfter::Wait(Duration::MAX)
         );
         assert_eq!(
-            RetryPolicy::default().wait_for_status(1, &headers(&huge)),
+            RetryPolicy::default().wait_for_status(1, RetryAfter::read(&headers(&huge)), 0.5),
             Err(RetryStop::RetryAfterBeyondLimit)
         );
     }
@@ -278,12 +283,16 @@ mod tests {
         let policy = RetryPolicy::default();
         for value in ["0", "Wed, 21 Oct 2015 07:28:00 GMT"] {
             assert_eq!(
-                policy.wait_for_status(1, &headers(value)),
+                policy.wait_for_status(1, RetryAfter::read(&headers(value)), 0.5),
                 Ok(Duration::from_millis(100))
             );
         }
-        let garbage = policy.wait_for_status(1, &headers("-1")).unwrap();
-        assert!(garbage >= Duration::from_millis(100) && garbage <= Duration::from_millis(250));
+        let garbage = policy.wait_for_status(1, RetryAfter::read(&headers("-1")), 0.5);
+        assert_eq!(
+            garbage,
+            Ok(Duration::from_millis(175)),
+            "the back-off applies"
+        );
     }
 
     #[test]

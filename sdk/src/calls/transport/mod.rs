@@ -9,5 +9,6 @@
 
 mod background;
 mod body_limit;
+mod decision;
 mod hooks;
 mod retry;

@@ -5,15 +5,16 @@
 use tracing::Instrument;
 
 use super::body_limit;
+use super::decision::{self, Outcome, Step};
 use crate::call::CallContext;
 use crate::config::Config;
-use crate::meta::Safety;
-use crate::retry_policy::{RetryStop, retryable_status, retryable_transport};
+use crate::retry_policy::{RetryAfter, retryable_transport};
 use crate::telemetry;
 
 /// Sends `request` for `call`, retrying per the client's policy when the
 /// operation is safe. Each attempt's timeout is the client's, cut to what is
-/// left of the call's deadline.
+/// left of the call's deadline. What follows an attempt is
+/// [`decision::next_step`]'s call; this loop does the I/O and the reporting.
 pub(super) async fn send(
     http: &reqwest::Client,
     config: &Config,
@@ -24,10 +25,7 @@ pub(super) async fn send(
     let config: &Config = &call.config(config);
     let meta = call.meta();
     let safety = meta.safety();
-    let limit = match safety {
-        Safety::Safe => config.retry.attempts(),
-        Safety::Unsafe => 1,
-    };
+    let limit = decision::attempt_limit(safety, &config.retry);
     let mut attempt = 1;
     loop {
         // Keep a copy for the next attempt while this one is on the wire. Made
@@ -48,45 +46,41 @@ pub(super) async fn send(
             .instrument(attempt_span.span().clone())
             .await;
         attempt_span.finish(&result);
-        let give_up = |stop: RetryStop, reason: std::borrow::Cow<'static, str>| {
-            call.stop(stop);
-            telemetry::exhausted(meta, attempt, reason, stop);
-        };
-        let wait = match &result {
+        let outcome = match &result {
             Ok(response) => {
                 call.note_status(response.status());
-                retryable_status(response.status())
-                    .then(|| config.retry.wait_for_status(attempt, response.headers()))
-            }
-            Err(error) => {
-                if error.is_timeout() && cut_by_deadline {
-                    give_up(RetryStop::Deadline, "timeout".into());
-                    return result;
+                Outcome::Status {
+                    status: response.status(),
+                    retry_after: RetryAfter::read(response.headers()),
                 }
-                retryable_transport(error).then(|| Ok(config.retry.backoff(attempt)))
             }
+            Err(error) => Outcome::Transport {
+                timeout: error.is_timeout(),
+                cut_by_deadline,
+                retryable: retryable_transport(error),
+            },
         };
-        let next = match (wait, spare) {
-            (None, _) => None,
-            (Some(Err(stop)), _) => {
-                give_up(stop, telemetry::retry_reason(&result));
+        let step = decision::next_step(
+            safety,
+            attempt,
+            spare,
+            outcome,
+            call.remaining(config.deadline),
+            &config.retry,
+            fastrand::f64(),
+        );
+        let next = match step {
+            Step::Retry { wait, request } => Some((wait, request)),
+            Step::Return => None,
+            Step::NotSafeToRepeat => {
+                telemetry::unsafe_not_retried(meta, telemetry::retry_reason(&result));
                 None
             }
-            (Some(Ok(_)), None) if limit == 1 => {
-                if safety == Safety::Unsafe {
-                    telemetry::unsafe_not_retried(meta, telemetry::retry_reason(&result));
-                }
+            Step::Stop(stop) => {
+                call.stop(stop);
+                telemetry::exhausted(meta, attempt, telemetry::retry_reason(&result), stop);
                 None
             }
-            (Some(Ok(_)), None) => {
-                give_up(RetryStop::MaxAttempts, telemetry::retry_reason(&result));
-                None
-            }
-            (Some(Ok(wait)), Some(_)) if wait >= call.remaining(config.deadline) => {
-                give_up(RetryStop::Deadline, telemetry::retry_reason(&result));
-                None
-            }
-            (Some(Ok(wait)), Some(next)) => Some((wait, next)),
         };
         let Some((wait, next)) = next else {
             return result.map(|response| body_limit::limit(response, config.max_response_body));
