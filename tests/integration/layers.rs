@@ -308,17 +308,24 @@ fn root_names(krate: &Crate) -> BTreeMap<String, Option<String>> {
     names
 }
 
+/// The names `module`'s code (`source`, `depth` modules down) reaches at
+/// the crate root, tests left out.
+fn root_paths(source: &str, depth: usize) -> BTreeSet<String> {
+    let mut file = syn::parse_file(source).expect("sources parse");
+    file.items.retain(|item| !test_only(item));
+    let mut used = BTreeSet::new();
+    crate_paths(quote::ToTokens::to_token_stream(&file), depth, &mut used);
+    used
+}
+
 /// The modules of the table that `module`'s code (`source`) names.
 fn targets(
     source: &str,
     depth: usize,
     names: &BTreeMap<String, Option<String>>,
 ) -> BTreeSet<String> {
-    let mut file = syn::parse_file(source).expect("sources parse");
-    file.items.retain(|item| !test_only(item));
-    let mut used = BTreeSet::new();
-    crate_paths(quote::ToTokens::to_token_stream(&file), depth, &mut used);
-    used.iter()
+    root_paths(source, depth)
+        .iter()
         .filter_map(|name| names.get(name).cloned().flatten())
         .collect()
 }
@@ -341,10 +348,7 @@ fn violations(
     depth: usize,
     names: &BTreeMap<String, Option<String>>,
 ) -> Vec<String> {
-    let mut file = syn::parse_file(source).expect("sources parse");
-    file.items.retain(|item| !test_only(item));
-    let mut used = BTreeSet::new();
-    crate_paths(quote::ToTokens::to_token_stream(&file), depth, &mut used);
+    let used = root_paths(source, depth);
     let Some((_, allowed)) = krate.modules.iter().find(|(m, _)| *m == module) else {
         return vec![format!(
             "{}: module `{module}` is not in the table",
