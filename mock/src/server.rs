@@ -36,9 +36,11 @@ pub(crate) struct Request {
     pub(crate) body: Vec<u8>,
 }
 
-/// One answer: a status and, unless it has none, a JSON body.
+/// One answer: a status, headers of its own (`Allow`, say) and, unless it
+/// has none, a JSON body.
 pub(crate) struct Response {
     pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
     pub(crate) json: Option<Vec<u8>>,
 }
 
@@ -211,27 +213,37 @@ fn refusal(status: u16, message: &str) -> Response {
     let body = serde_json::json!({ "error": { "type": "BAD_REQUEST_ERROR", "message": message } });
     Response {
         status,
+        headers: HeaderMap::new(),
         json: Some(body.to_string().into_bytes()),
     }
 }
 
 async fn write(stream: &mut TcpStream, response: &Response, close: bool) -> std::io::Result<()> {
     let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut head = format!(
+    let body = response.json.as_deref().unwrap_or_default();
+    let mut bytes = format!(
         "HTTP/1.1 {} {}\r\n",
         status.as_u16(),
         status.canonical_reason().unwrap_or("")
-    );
-    let body = response.json.as_deref().unwrap_or_default();
+    )
+    .into_bytes();
+    let mut line = |name: &[u8], value: &[u8]| {
+        for part in [name, b": ", value, b"\r\n"] {
+            bytes.extend_from_slice(part);
+        }
+    };
     if response.json.is_some() {
-        head.push_str("content-type: application/json\r\n");
+        line(b"content-type", b"application/json");
     }
-    head.push_str(&format!("content-length: {}\r\n", body.len()));
+    // A `HeaderValue` holds no CR or LF, so no value can add a header.
+    for (name, value) in &response.headers {
+        line(name.as_str().as_bytes(), value.as_bytes());
+    }
+    line(b"content-length", body.len().to_string().as_bytes());
     if close {
-        head.push_str("connection: close\r\n");
+        line(b"connection", b"close");
     }
-    head.push_str("\r\n");
-    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(b"\r\n");
     bytes.extend_from_slice(body);
     stream.write_all(&bytes).await?;
     stream.flush().await
@@ -254,8 +266,11 @@ mod tests {
                 request.uri,
                 request.body.len()
             );
+            let mut headers = HeaderMap::new();
+            headers.insert("x-echo", HeaderValue::from_static("1"));
             Response {
                 status: 200,
+                headers,
                 json: Some(echo.into_bytes()),
             }
         }));
@@ -277,8 +292,8 @@ mod tests {
         .await;
         assert_eq!(
             received,
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 31\r\n\r\n{\"seen\":\"POST /v2/customers 5\"}\
-             HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 29\r\n\r\n{\"seen\":\"GET /v2/keys?a=1 0\"}"
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-echo: 1\r\ncontent-length: 31\r\n\r\n{\"seen\":\"POST /v2/customers 5\"}\
+             HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-echo: 1\r\ncontent-length: 29\r\n\r\n{\"seen\":\"GET /v2/keys?a=1 0\"}"
         );
     }
 

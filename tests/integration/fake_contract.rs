@@ -5,7 +5,8 @@
 //! requests get Imprint's 400 naming the field.
 
 use imprint::OperationMeta;
-use imprint_mock::{FakeImprint, NOT_IMPLEMENTED};
+use imprint::prelude::*;
+use imprint_mock::{FakeImprint, NOT_IMPLEMENTED, Reply};
 use serde_json::{Value, json};
 
 use crate::fake_support::{Raw, check_response, check_webhook, spec};
@@ -36,15 +37,78 @@ fn concrete(meta: &OperationMeta, value: &str) -> String {
 }
 
 #[tokio::test]
+async fn a_path_of_the_spec_under_another_method_is_405_with_allow() {
+    let fake = FakeImprint::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let meta = OperationMeta::all();
+    for (method, path, template) in [
+        ("DELETE", "/v2/customers", "/v2/customers"),
+        ("TRACE", "/v2/customers/C1", "/v2/customers/{customer_id}"),
+        ("OPTIONS", "/v2/orders/O1", "/v2/orders/{order_id}"),
+        ("PUT", "/v2/keys", "/v2/keys"),
+    ] {
+        let mut declared: Vec<&str> = meta
+            .iter()
+            .filter(|m| m.path == template)
+            .map(|m| m.method)
+            .collect();
+        declared.sort_unstable();
+        assert!(
+            !declared.is_empty() && !declared.contains(&method),
+            "{template}"
+        );
+        let response = http
+            .request(
+                method.parse().unwrap(),
+                format!("{}{path}", fake.base_url()),
+            )
+            .basic_auth(fake.api_key(), Some(""))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(
+            response.headers()["allow"].to_str().unwrap(),
+            declared.join(", "),
+            "{method} {path}"
+        );
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["type"], "METHOD_NOT_ALLOWED");
+    }
+}
+
+#[tokio::test]
+async fn nothing_is_recorded_or_replied_before_the_key_is_checked() {
+    let fake = FakeImprint::start().await.unwrap();
+    let search = fake.operation::<imprint::builder::SearchCustomers>();
+    search.always(Reply::new(200, json!({"data": [], "has_more": false})));
+    let wrong = fake
+        .client_builder()
+        .api_key("not_the_key")
+        .build()
+        .unwrap();
+    let error = wrong.search_customers().call().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!((search.calls(), search.received().len()), (0, 0));
+    let right = fake.client().unwrap();
+    assert!(
+        right
+            .search_customers()
+            .call()
+            .await
+            .unwrap()
+            .data
+            .is_empty()
+    );
+    assert_eq!(search.calls(), 1);
+}
+
+#[tokio::test]
 async fn no_operation_of_the_generated_table_is_unserved() {
     let fake = FakeImprint::start().await.unwrap();
     // What the spec does not have is 501 with a type of its own, never 404.
     let http = reqwest::Client::new();
-    for (method, path) in [
-        ("GET", "/v2/nothing"),
-        ("DELETE", "/v2/customers"),
-        ("GET", "/v1/customers"),
-    ] {
+    for (method, path) in [("GET", "/v2/nothing"), ("GET", "/v1/customers")] {
         let response = http
             .request(
                 method.parse().unwrap(),

@@ -1,8 +1,10 @@
-//! The fake server's HTTP side. One handler receives every request, finds its
-//! operation in the generated table ([`OperationMeta::all`]), records it, applies
-//! what the test imposed, checks the API key, validates the request against the
-//! spec, and runs the operation over the world. Anything it cannot place answers
-//! 501 `NOT_IMPLEMENTED_BY_FAKE`, never a 404 a client could take for "not found".
+//! The fake server's HTTP side. One handler receives every request, checks the
+//! API key, finds its operation in the generated table
+//! ([`OperationMeta::all`]), records it, applies what the test imposed, validates the request against the
+//! spec, and runs the operation over the world. A path of the spec under a
+//! method it does not declare answers 405 with `Allow`; anything else it cannot
+//! place answers 501 `NOT_IMPLEMENTED_BY_FAKE`, never a 404 a client could take
+//! for "not found".
 
 mod customers;
 mod keys;
@@ -161,6 +163,7 @@ impl Answer {
     fn into_response(self) -> Response {
         Response {
             status: self.status,
+            headers: HeaderMap::new(),
             json: self.body.map(|body| body.to_string().into_bytes()),
         }
     }
@@ -199,28 +202,43 @@ pub(crate) fn page(call: &Call<'_>, items: Vec<Value>, key: &str, noun: &str) ->
 /// The operation of the table that `method` and `path` name, and its path
 /// parameters.
 fn place(method: &Method, path: &str) -> Option<(&'static OperationMeta, Vec<String>)> {
+    OperationMeta::all()
+        .iter()
+        .filter(|meta| meta.method == method.as_str())
+        .find_map(|meta| Some((meta, parameters(meta.path, path)?)))
+}
+
+/// The methods the spec declares at `path`, for `Allow`: sorted, upper case.
+fn methods_at(path: &str) -> Vec<&'static str> {
+    let mut methods: Vec<&'static str> = OperationMeta::all()
+        .iter()
+        .filter(|meta| parameters(meta.path, path).is_some())
+        .map(|meta| meta.method)
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    methods
+}
+
+/// The path parameters of `path` if it matches `template`, decoded.
+fn parameters(template: &str, path: &str) -> Option<Vec<String>> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    OperationMeta::all().iter().find_map(|meta| {
-        if meta.method != method.as_str() {
-            return None;
-        }
-        let template: Vec<&str> = meta.path.split('/').collect();
-        if template.len() != segments.len() {
-            return None;
-        }
-        let mut params = Vec::new();
-        for (want, got) in template.iter().zip(&segments) {
-            if want.starts_with('{') {
-                if got.is_empty() {
-                    return None;
-                }
-                params.push(percent_decode(got));
-            } else if want != got {
+    let template: Vec<&str> = template.split('/').collect();
+    if template.len() != segments.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (want, got) in template.iter().zip(&segments) {
+        if want.starts_with('{') {
+            if got.is_empty() {
                 return None;
             }
+            params.push(percent_decode(got));
+        } else if want != got {
+            return None;
         }
-        Some((meta, params))
-    })
+    }
+    Some(params)
 }
 
 fn percent_decode(segment: &str) -> String {
@@ -285,11 +303,11 @@ pub(crate) async fn serve(shared: Arc<Shared>, request: Request) -> Response {
     response
 }
 
-/// Answers one request, in this order: record it for its operation and give
-/// the reply the test imposed, if any (so a fault never changes the world); a
-/// fault by global request number; the API key; 501 for what is not an
-/// operation; the spec's request schemas; the operation itself, then its
-/// webhooks.
+/// Answers one request, in this order: the API key; record it for its
+/// operation and give the reply the test imposed, if any (so a fault never
+/// changes the world); a fault by global request number; 405 with `Allow` for a path of the spec
+/// under another method, 501 for what is not an operation; the spec's request
+/// schemas; the operation itself, then its webhooks.
 async fn answer(shared: &Shared, nth: u64, request: Request) -> Response {
     let Request {
         method,
@@ -302,6 +320,12 @@ async fn answer(shared: &Shared, nth: u64, request: Request) -> Response {
         url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
             .into_owned()
             .collect();
+    // Nothing is recorded, and no canned reply served, before the key is
+    // checked: an unauthenticated client cannot fill the fake's memory.
+    let Some(caller) = authorized(&shared.world().keys, &headers) else {
+        return Answer::error(401, "AUTHENTICATION_ERROR", "invalid or missing API key")
+            .into_response();
+    };
     let placed = place(&method, path);
     if let Some((meta, _)) = placed {
         let received = Received {
@@ -320,11 +344,16 @@ async fn answer(shared: &Shared, nth: u64, request: Request) -> Response {
         let message = format!("request {nth} fails by configuration");
         return Answer::error(*status, "INJECTED_FAULT", message).into_response();
     }
-    let Some(caller) = authorized(&shared.world().keys, &headers) else {
-        return Answer::error(401, "AUTHENTICATION_ERROR", "invalid or missing API key")
-            .into_response();
-    };
     let Some((meta, params)) = placed else {
+        let allowed = methods_at(path);
+        if !allowed.is_empty() {
+            let message = format!("{method} is not allowed on {path}");
+            let mut response = Answer::error(405, "METHOD_NOT_ALLOWED", message).into_response();
+            let allow = http::HeaderValue::from_str(&allowed.join(", "))
+                .expect("method names are header values");
+            response.headers.insert(header::ALLOW, allow);
+            return response;
+        }
         let message = format!(
             "the fake server does not serve {method} {path}: it is not an operation of the spec"
         );
