@@ -94,6 +94,7 @@ pub const NOT_IMPLEMENTED: &str = routes::NOT_IMPLEMENTED;
 pub struct FakeImprintBuilder {
     customers: usize,
     seed: u64,
+    seeded: bool,
     api_key: String,
     latency: Duration,
     faults: Vec<(u64, u16)>,
@@ -110,9 +111,14 @@ impl FakeImprintBuilder {
     }
 
     /// Which data set (default 42): the same seed always gives the same
-    /// customers, payment methods and issued ids.
+    /// customers and payment methods. The ids the fake issues (sessions,
+    /// intents, transactions, events, created customers…) are unique to each
+    /// fake unless a seed is given, so that tests sharing a de-duplication
+    /// store never see one fake's id as another's; with a seed they repeat
+    /// from run to run.
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
+        self.seeded = true;
         self
     }
 
@@ -168,7 +174,12 @@ impl FakeImprintBuilder {
             faults: self.faults,
             requests: AtomicU64::new(0),
             serving: AtomicU64::new(0),
-            world: Mutex::new(World::new(self.seed, self.customers, self.api_key.clone())),
+            world: Mutex::new(World::new(
+                self.seed,
+                if self.seeded { 0 } else { instance_salt() },
+                self.customers,
+                self.api_key.clone(),
+            )),
             controls: Arc::new(Controls::default()),
             outbox: Outbox::new(Webhook::new(self.webhook_secret.as_str()), self.webhook_url),
         });
@@ -189,6 +200,13 @@ impl FakeImprintBuilder {
             task,
         })
     }
+}
+
+/// A random number for one fake's ids: std's `RandomState` keys each hasher
+/// from the OS's randomness, so two fakes' ids differ.
+fn instance_salt() -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::RandomState::new().hash_one(0u8)
 }
 
 /// A running fake server; it stops when dropped.
@@ -221,6 +239,7 @@ impl FakeImprint {
         FakeImprintBuilder {
             customers: 300,
             seed: 42,
+            seeded: false,
             api_key: "fake_test_key".into(),
             latency: Duration::ZERO,
             faults: Vec::new(),

@@ -61,6 +61,9 @@ impl Store {
 /// Everything the fake knows.
 pub(crate) struct World {
     pub(crate) seed: u64,
+    /// Mixed into every id the world issues: 0 when the fake was given a seed
+    /// (ids repeat run to run), random otherwise (no two fakes share one).
+    salt: u64,
     pub(crate) size: usize,
     clock: i64,
     issued: usize,
@@ -84,9 +87,10 @@ pub(crate) struct World {
 }
 
 impl World {
-    pub(crate) fn new(seed: u64, size: usize, api_key: String) -> Self {
+    pub(crate) fn new(seed: u64, salt: u64, size: usize, api_key: String) -> Self {
         World {
             seed,
+            salt,
             size,
             clock: EPOCH,
             issued: 0,
@@ -116,7 +120,7 @@ impl World {
     /// A new id, UUID-shaped like Imprint's.
     pub(crate) fn issue(&mut self) -> String {
         self.issued += 1;
-        data::id(self.seed ^ ISSUED, self.issued)
+        data::id(self.seed ^ ISSUED ^ self.salt, self.issued)
     }
 
     /// How many customers exist (synthetic and created).
@@ -129,7 +133,7 @@ impl World {
         data::index_of(self.seed, id)
             .filter(|i| *i < self.size)
             .or_else(|| {
-                data::index_of(self.seed ^ CREATED, id)
+                data::index_of(self.seed ^ CREATED ^ self.salt, id)
                     .filter(|n| *n < self.created.len())
                     .map(|n| self.size + n)
             })
@@ -189,7 +193,7 @@ impl World {
 
     /// Creates a customer with `fields` and returns its id.
     pub(crate) fn create_customer(&mut self, mut fields: Map<String, Value>) -> String {
-        let id = data::id(self.seed ^ CREATED, self.created.len());
+        let id = data::id(self.seed ^ CREATED ^ self.salt, self.created.len());
         let now = self.now();
         fields.insert("id".into(), Value::from(id.clone()));
         fields.insert("statuses".into(), json!({}));

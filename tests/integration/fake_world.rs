@@ -954,6 +954,79 @@ async fn the_world_is_one_and_deterministic() {
 }
 
 #[tokio::test]
+async fn without_a_seed_each_fake_issues_ids_of_its_own_and_reads_them_back() {
+    let mut sessions = Vec::new();
+    for _ in 0..2 {
+        let fake = FakeImprint::start().await.unwrap();
+        let client = fake.client().unwrap();
+        let session = client
+            .create_session()
+            .body(body::<types::CreateSessionBody>(json!({ "partner_customer_id": "NEW_2", "customer_history": { "first_name": "Ola" } })))
+            .call()
+            .await
+            .unwrap();
+        let created = client
+            .search_customers()
+            .partner_customer_id("NEW_2")
+            .call()
+            .await
+            .unwrap();
+        // The salted id still finds its customer.
+        let id = &created.data[0].id;
+        assert_eq!(
+            client
+                .get_customer()
+                .customer_id(id)
+                .call()
+                .await
+                .unwrap()
+                .id,
+            *id
+        );
+        // The data set itself stays the seed's.
+        assert_eq!(
+            fake.customer(0).unwrap().customer.id,
+            FakeImprint::builder()
+                .seed(42)
+                .start()
+                .await
+                .unwrap()
+                .customer(0)
+                .unwrap()
+                .customer
+                .id
+        );
+        sessions.push((session.id, id.clone()));
+    }
+    assert_ne!(sessions[0].0, sessions[1].0);
+    assert_ne!(sessions[0].1, sessions[1].1);
+}
+
+#[tokio::test]
+async fn an_empty_cursor_is_the_first_page() {
+    let fake = FakeImprint::start().await.unwrap();
+    let client = fake.client().unwrap();
+    let first = client.search_customers().limit(3u32).call().await.unwrap();
+    let empty = client
+        .search_customers()
+        .limit(3u32)
+        .starting_after("")
+        .call()
+        .await
+        .unwrap();
+    let ids = |page: &types::CustomerListResponse| -> Vec<String> {
+        page.data.iter().map(|c| c.id.clone()).collect()
+    };
+    assert_eq!(ids(&empty), ids(&first));
+    assert_eq!(ids(&first).len(), 3);
+    // The empty cursor reached the fake as it was sent.
+    let received = fake
+        .operation::<imprint::builder::SearchCustomers>()
+        .received();
+    assert_eq!(received[1].query["starting_after"], "");
+}
+
+#[tokio::test]
 async fn every_paginated_list_pages_and_filters() {
     use futures::TryStreamExt;
 

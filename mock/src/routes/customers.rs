@@ -27,7 +27,7 @@ fn dob(value: &Value) -> Option<(i64, i64, i64)> {
 fn search(call: &Call<'_>, world: &World, filter: Filter<'_>) -> Answer {
     let size = world.customer_count();
     let limit = call.limit();
-    let start = match call.text("starting_after") {
+    let start = match call.cursor() {
         None => 0,
         Some(id) => match world.customer_position(id) {
             Some(at) => at + 1,

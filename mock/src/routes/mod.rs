@@ -82,6 +82,13 @@ impl Call<'_> {
             .and_then(Value::as_str)
     }
 
+    /// The `starting_after` cursor. An empty one is no cursor: clients that
+    /// build the first page's request like the others send `starting_after=`.
+    pub(crate) fn cursor(&self) -> Option<&str> {
+        self.text("starting_after")
+            .filter(|cursor| !cursor.is_empty())
+    }
+
     /// The `limit` query parameter or body field (default 10).
     pub(crate) fn limit(&self) -> usize {
         self.query
@@ -181,7 +188,7 @@ impl From<Reply> for Answer {
 /// One page of `items` (in list order) after the item whose `key` is the
 /// `starting_after` cursor: `{data, has_more, total}`.
 pub(crate) fn page(call: &Call<'_>, items: Vec<Value>, key: &str, noun: &str) -> Answer {
-    let start = match call.text("starting_after") {
+    let start = match call.cursor() {
         None => 0,
         Some(cursor) => match items.iter().position(|item| item[key] == cursor) {
             Some(at) => at + 1,
