@@ -119,6 +119,16 @@ pub(crate) fn answers_with_envelope(operation: &str) -> bool {
     table().get(operation).is_some_and(|s| s.envelope)
 }
 
+/// A JSON integer: a number without a fraction, of any size (serde_json
+/// reads one beyond 64 bits as an f64).
+fn is_integer(value: &Value) -> bool {
+    value.is_i64()
+        || value.is_u64()
+        || value
+            .as_f64()
+            .is_some_and(|f| f.is_finite() && f.fract() == 0.0)
+}
+
 /// Validates `value` against `schema`; `at` names it in the message (`body`
 /// for the whole body, then `field`, `field.inner`, `list[2]`).
 fn check(schema: &Value, value: &Value, at: &str) -> Result<(), String> {
@@ -136,7 +146,7 @@ fn check(schema: &Value, value: &Value, at: &str) -> Result<(), String> {
         Some("object") => value.is_object(),
         Some("array") => value.is_array(),
         Some("string") => value.is_string(),
-        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("integer") => is_integer(value),
         Some("number") => value.is_number(),
         Some("boolean") => value.is_boolean(),
         _ => true,
@@ -158,16 +168,39 @@ fn check(schema: &Value, value: &Value, at: &str) -> Result<(), String> {
         let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
         return Err(format!("{at}: must be one of {}", names.join(", ")));
     }
-    if let Some(n) = value.as_i64() {
+    if schema["type"] == "integer" {
+        // An integer beyond 64 bits is read as the nearest f64: compared as
+        // such, it is still beyond a bound it is beyond.
+        let compare = |bound: i64| match value.as_i64() {
+            Some(n) => n.cmp(&bound),
+            None => value
+                .as_f64()
+                .and_then(|n| n.partial_cmp(&(bound as f64)))
+                .unwrap_or(std::cmp::Ordering::Equal),
+        };
         if let Some(min) = schema["minimum"].as_i64()
-            && n < min
+            && compare(min).is_lt()
         {
             return Err(format!("{at}: must be an integer of at least {min}"));
         }
         if let Some(max) = schema["maximum"].as_i64()
-            && n > max
+            && compare(max).is_gt()
         {
             return Err(format!("{at}: must be an integer of at most {max}"));
+        }
+        let range = match schema["format"].as_str() {
+            Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+            Some("int64") => Some((i64::MIN, i64::MAX)),
+            _ => None,
+        };
+        if let Some((lowest, highest)) = range
+            && !value
+                .as_i64()
+                .is_some_and(|n| (lowest..=highest).contains(&n))
+        {
+            return Err(format!(
+                "{at}: must be an integer from {lowest} to {highest}"
+            ));
         }
     }
     if let Some(text) = value.as_str() {
@@ -245,6 +278,37 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn integers_are_bounded_by_their_format_and_may_be_of_any_size_without_one() {
+        let int32 = json!({ "type": "integer", "minimum": 1, "format": "int32" });
+        let int64 = json!({ "type": "integer", "format": "int64" });
+        let any = json!({ "type": "integer" });
+        let read = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+        assert_eq!(check(&int32, &read("2147483647"), "limit"), Ok(()));
+        assert_eq!(
+            check(&int32, &read("2147483648"), "limit"),
+            Err("limit: must be an integer from -2147483648 to 2147483647".into())
+        );
+        assert_eq!(check(&int64, &read("9223372036854775807"), "n"), Ok(()));
+        for beyond in ["9223372036854775808", "123456789012345678901234567890"] {
+            assert_eq!(
+                check(&int64, &read(beyond), "n"),
+                Err(
+                    "n: must be an integer from -9223372036854775808 to 9223372036854775807".into()
+                )
+            );
+            assert_eq!(check(&any, &read(beyond), "n"), Ok(()), "{beyond}");
+        }
+        assert_eq!(
+            check(&int32, &read("-123456789012345678901234567890"), "limit"),
+            Err("limit: must be an integer of at least 1".into())
+        );
+        assert_eq!(
+            check(&any, &read("1.5"), "n"),
+            Err("n: must be an integer".into())
+        );
+    }
 
     #[test]
     fn every_keyword_names_the_field() {

@@ -1003,6 +1003,63 @@ async fn without_a_seed_each_fake_issues_ids_of_its_own_and_reads_them_back() {
 }
 
 #[tokio::test]
+async fn integers_are_bounded_as_the_spec_declares_and_order_sums_cannot_overflow() {
+    let fake = FakeImprint::start().await.unwrap();
+    let raw = crate::fake_support::Raw::new(&fake);
+    // `limit` is an int32.
+    let (status, answer) = raw
+        .call(
+            "searchCustomers",
+            "GET",
+            "/v2/customers?limit=2147483648",
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer
+            .to_string()
+            .contains("limit: must be an integer from"),
+        "{answer}"
+    );
+    let (status, _) = raw
+        .call(
+            "searchCustomers",
+            "GET",
+            "/v2/customers?limit=2147483647",
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let id = fake.customer(0).unwrap().customer.id;
+    let client = fake.client().unwrap();
+    let card = client
+        .get_payment_methods()
+        .customer_id(&id)
+        .call()
+        .await
+        .unwrap()
+        .data[0]
+        .id
+        .clone();
+    let line = |rate: Value, quantity: i64| json!({ "name": "n", "quantity": quantity, "rate": rate, "rewards_rate": 0 });
+    // i64::MAX × 2 used to overflow (a panic in the handler, the connection
+    // dropped); it is a sum the stated total does not match.
+    let overflowing = json!({ "payment_method_id": card, "partner_order_id": "o-1", "total_order_amount": 1, "total_rewards_amount": 0, "order_lines": [line(Value::from(i64::MAX), 2)] });
+    let (status, answer) = raw
+        .call("createOrder", "POST", "/v2/orders", overflowing)
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.to_string().contains("must add up to"), "{answer}");
+    // A rate beyond 64 bits is a JSON integer the spec does not bound.
+    let huge: Value = serde_json::from_str("123456789012345678901234567890").unwrap();
+    let beyond = json!({ "payment_method_id": card, "partner_order_id": "o-2", "total_order_amount": 1, "order_lines": [line(huge, 1)] });
+    let (status, answer) = raw.call("createOrder", "POST", "/v2/orders", beyond).await;
+    assert!(status < 300, "{status} {answer}");
+}
+
+#[tokio::test]
 async fn an_empty_cursor_is_the_first_page() {
     let fake = FakeImprint::start().await.unwrap();
     let client = fake.client().unwrap();

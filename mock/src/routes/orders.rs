@@ -42,15 +42,21 @@ fn check_lines(call: &Call<'_>, amount: &str, rewards: &str) -> Result<(), Answe
     let Some(lines) = call.body.get("order_lines").and_then(Value::as_array) else {
         return Ok(());
     };
-    let total = |field: &str| -> i64 {
-        lines
-            .iter()
-            .map(|l| l[field].as_i64().unwrap_or(0) * l["quantity"].as_i64().unwrap_or(0))
-            .sum()
+    // In i128, checked: 64-bit rates times quantities cannot overflow a
+    // product, and a sum that would is no total the body can state. A value
+    // beyond 64 bits (valid JSON, and the spec bounds none) leaves nothing to
+    // compare.
+    let total = |field: &str| -> Option<i128> {
+        lines.iter().try_fold(0i128, |sum, line| {
+            let rate = i128::from(line[field].as_i64()?);
+            let quantity = i128::from(line["quantity"].as_i64()?);
+            sum.checked_add(rate.checked_mul(quantity)?)
+        })
     };
     for (sum_of, of) in [("rate", amount), ("rewards_rate", rewards)] {
         if let Some(expected) = call.body.get(of).and_then(Value::as_i64)
-            && total(sum_of) != expected
+            && let Some(total) = total(sum_of)
+            && total != i128::from(expected)
         {
             return Err(Answer::invalid(
                 call.path,

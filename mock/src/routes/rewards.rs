@@ -124,17 +124,19 @@ pub(super) fn balance(call: &Call<'_>, world: &mut World) -> Answer {
     if let Err(answer) = customer_or_404(world, id) {
         return answer;
     }
+    // Saturating: amounts come from requests, and a balance at the edge of
+    // i64 is an answer where an overflow would be a panic.
     let sum = |status: &str| -> i64 {
         world
             .rewards
             .filter(|r| r["customer_id"] == id && r["status"] == status)
             .iter()
             .filter_map(|r| r["amount"].as_i64())
-            .sum()
+            .fold(0, i64::saturating_add)
     };
     Answer::ok(json!({
         "customer_id": id,
-        "reward_balance": sum("AVAILABLE") - sum("DEDUCTED"),
+        "reward_balance": sum("AVAILABLE").saturating_sub(sum("DEDUCTED")),
         "reward_symbol": "$",
         "reward_description": "Cash back, in cents",
     }))
