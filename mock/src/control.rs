@@ -5,17 +5,28 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use http::header::{CONNECTION, CONTENT_LENGTH, TRANSFER_ENCODING};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value, json};
 
 use imprint::OperationMeta;
 
 /// An answer a test imposes on an operation, instead of the one the fake would give.
+///
+/// ```
+/// use imprint_mock::Reply;
+/// let throttled = Reply::error(429, "RATE_LIMIT_ERROR", "slow down")
+///     .header("Retry-After", "2")
+///     .header("x-request-id", "req_1");
+/// assert_eq!(throttled.headers().count(), 2);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
     /// The HTTP status.
     pub status: u16,
     /// The JSON body (`None` for an empty body).
     pub body: Option<Value>,
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Reply {
@@ -24,12 +35,56 @@ impl Reply {
         Reply {
             status,
             body: Some(body),
+            headers: Vec::new(),
         }
     }
 
     /// `status` with an empty body.
     pub fn empty(status: u16) -> Self {
-        Reply { status, body: None }
+        Reply {
+            status,
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// Adds a response header (`Retry-After`, a request id, …); a name given
+    /// twice is sent twice. `Content-Type` replaces the fake's
+    /// `application/json`.
+    ///
+    /// # Panics
+    ///
+    /// If `name` is not a header name or `value` not a header value (a CR or
+    /// LF in it, say), or `name` is `Content-Length`, `Transfer-Encoding` or
+    /// `Connection`, which the fake sets from the body and the connection: a
+    /// mistake in the test, said where it is made.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .unwrap_or_else(|_| panic!("Reply::header: {name:?} is not a header name"));
+        assert!(
+            ![CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION].contains(&name),
+            "Reply::header: the fake sets {name} itself"
+        );
+        let value = HeaderValue::from_str(value)
+            .unwrap_or_else(|_| panic!("Reply::header: the value of {name} is not a header value"));
+        self.headers.push((name, value));
+        self
+    }
+
+    /// The headers added with [`header`](Self::header), in order, names in
+    /// lower case.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or_default()))
+    }
+
+    pub(crate) fn header_map(&self) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in &self.headers {
+            map.append(name, value.clone());
+        }
+        map
     }
 
     /// `status` with Imprint's error envelope
@@ -44,12 +99,17 @@ impl Reply {
 
 /// One request an operation received, in arrival order.
 ///
-/// Its `Debug` output names the query parameters and body fields but not their
-/// values, which can be secret (an SSN, a PAN).
+/// Its `Debug` output names the headers, query parameters and body fields but
+/// not their values, which can be secret (the API key, an SSN, a PAN).
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Received {
     /// The request path, with the values of path parameters.
     pub path: String,
+    /// The request's headers, names in lower case, in the order they came
+    /// (`authorization` included: it holds the API key, which `Debug` never
+    /// prints).
+    pub headers: Vec<(String, String)>,
     /// The query parameters, as sent (text).
     pub query: Map<String, Value>,
     /// The JSON body, if there was one and it parsed.
@@ -63,8 +123,10 @@ impl fmt::Debug for Received {
             .as_ref()
             .and_then(Value::as_object)
             .map(|fields| fields.keys().collect());
+        let headers: Vec<&String> = self.headers.iter().map(|(name, _)| name).collect();
         f.debug_struct("Received")
             .field("path", &self.path)
+            .field("headers", &headers)
             .field("query", &self.query.keys().collect::<Vec<_>>())
             .field("body_fields", &body)
             .finish()

@@ -232,7 +232,7 @@ async fn write(stream: &mut TcpStream, response: &Response, close: bool) -> std:
             bytes.extend_from_slice(part);
         }
     };
-    if response.json.is_some() {
+    if response.json.is_some() && !response.headers.contains_key(http::header::CONTENT_TYPE) {
         line(b"content-type", b"application/json");
     }
     // A `HeaderValue` holds no CR or LF, so no value can add a header.

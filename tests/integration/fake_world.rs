@@ -1060,6 +1060,59 @@ async fn integers_are_bounded_as_the_spec_declares_and_order_sums_cannot_overflo
 }
 
 #[tokio::test]
+async fn imposed_replies_carry_headers_and_received_requests_show_theirs() {
+    let fake = FakeImprint::start().await.unwrap();
+    let client = fake.client().unwrap();
+    let sessions = fake.operation::<imprint::builder::CreateSession>();
+    sessions.always(
+        Reply::error(503, "SERVICE_UNAVAILABLE", "later")
+            .header("Retry-After", "7")
+            .header("X-Request-Id", "req_fake_1"),
+    );
+    let error = client
+        .create_session()
+        .body(body::<types::CreateSessionBody>(
+            json!({ "partner_customer_id": "P1" }),
+        ))
+        .with_options(imprint::CallOptions::new().header("x-partner-trace", "trace-9"))
+        .call()
+        .await
+        .unwrap_err();
+    let imprint::Error::Api(api) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (api.status().as_u16(), api.retry_after(), api.request_id()),
+        (503, Some(Duration::from_secs(7)), Some("req_fake_1"))
+    );
+    // An unsafe operation: sent once.
+    let received = sessions.received();
+    assert_eq!(received.len(), 1);
+    let header = |name: &str| -> Vec<&str> {
+        received[0]
+            .headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    assert_eq!(header("x-partner-trace"), ["trace-9"]);
+    assert_eq!(header("authorization").len(), 1);
+    let debug = format!("{:?}", received[0]);
+    assert!(
+        debug.contains("x-partner-trace") && !debug.contains("trace-9"),
+        "{debug}"
+    );
+    assert!(!debug.contains(fake.api_key()), "{debug}");
+}
+
+#[test]
+#[should_panic(expected = "the fake sets content-length itself")]
+fn a_reply_cannot_set_the_framing() {
+    let _ = Reply::empty(200).header("Content-Length", "3");
+}
+
+#[tokio::test]
 async fn an_empty_cursor_is_the_first_page() {
     let fake = FakeImprint::start().await.unwrap();
     let client = fake.client().unwrap();

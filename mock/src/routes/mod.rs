@@ -337,6 +337,15 @@ async fn answer(shared: &Shared, nth: u64, request: Request) -> Response {
     if let Some((meta, _)) = placed {
         let received = Received {
             path: path.to_string(),
+            headers: headers
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        name.as_str().to_string(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
             query: raw_query
                 .iter()
                 .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
@@ -344,7 +353,10 @@ async fn answer(shared: &Shared, nth: u64, request: Request) -> Response {
             body: serde_json::from_slice(&body).ok(),
         };
         if let Some(reply) = shared.controls.arrive(meta.id, received) {
-            return Answer::from(reply).into_response();
+            let headers = reply.header_map();
+            let mut response = Answer::from(reply).into_response();
+            response.headers = headers;
+            return response;
         }
     }
     if let Some((_, status)) = shared.faults.iter().find(|(at, _)| *at == nth) {
