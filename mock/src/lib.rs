@@ -85,6 +85,12 @@ pub const MERCHANT_KEY: &str = "FAKE_MERCHANT";
 /// The webhook signing secret a fake uses unless told otherwise.
 pub const DEFAULT_WEBHOOK_SECRET: &str = "whsec_fake_imprint";
 
+/// The largest `limit` the fake serves: a larger one is answered with 400 in
+/// the operation's error shape. The spec sets no maximum; this bounds what
+/// one request can make the fake build (a page of a 500,000-customer data set
+/// asked for whole was 269 MB).
+pub const MAX_PAGE_SIZE: usize = 1000;
+
 /// The error `type` of a request the fake cannot place (status 501).
 pub const NOT_IMPLEMENTED: &str = routes::NOT_IMPLEMENTED;
 

@@ -1003,7 +1003,7 @@ async fn without_a_seed_each_fake_issues_ids_of_its_own_and_reads_them_back() {
 }
 
 #[tokio::test]
-async fn integers_are_bounded_as_the_spec_declares_and_order_sums_cannot_overflow() {
+async fn integers_and_pages_are_bounded_and_order_sums_cannot_overflow() {
     let fake = FakeImprint::start().await.unwrap();
     let raw = crate::fake_support::Raw::new(&fake);
     // `limit` is an int32.
@@ -1022,15 +1022,41 @@ async fn integers_are_bounded_as_the_spec_declares_and_order_sums_cannot_overflo
             .contains("limit: must be an integer from"),
         "{answer}"
     );
-    let (status, _) = raw
-        .call(
+    // Within int32, pages are bounded by the fake's documented maximum.
+    for (operation, method, path, body) in [
+        (
             "searchCustomers",
             "GET",
             "/v2/customers?limit=2147483647",
             Value::Null,
+        ),
+        (
+            "searchCustomersPost",
+            "POST",
+            "/v2/customers",
+            json!({ "limit": 1001 }),
+        ),
+    ] {
+        let (status, answer) = raw.call(operation, method, path, body).await;
+        assert_eq!(status, 400, "{answer}");
+        let expected = format!(
+            "limit: must be at most {}, the fake server's largest page",
+            imprint_mock::MAX_PAGE_SIZE
+        );
+        assert!(answer.to_string().contains(&expected), "{answer}");
+    }
+    let (status, answer) = raw
+        .call(
+            "searchCustomers",
+            "GET",
+            "/v2/customers?limit=1000",
+            Value::Null,
         )
         .await;
-    assert_eq!(status, 200);
+    assert_eq!(
+        (status, answer["data"].as_array().map(Vec::len)),
+        (200, Some(300))
+    );
 
     let id = fake.customer(0).unwrap().customer.id;
     let client = fake.client().unwrap();

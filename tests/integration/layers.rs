@@ -121,7 +121,9 @@ const MOCK: Crate = Crate {
         ("server", &[]),
         (
             "routes",
-            &["control", "data", "server", "validate", "webhooks", "world"],
+            &[
+                "control", "data", "lib", "server", "validate", "webhooks", "world",
+            ],
         ),
     ],
 };

@@ -28,6 +28,7 @@ use super::server::{Request, Response};
 use super::validate;
 use super::webhooks::Outbox;
 use super::world::World;
+use crate::MAX_PAGE_SIZE;
 use imprint::{MERCHANT_KEY_HEADER, OperationMeta};
 
 /// The error `type` of a request the fake cannot place.
@@ -379,7 +380,16 @@ async fn answer(shared: &Shared, nth: u64, request: Request) -> Response {
         return Answer::error(501, NOT_IMPLEMENTED, message).into_response();
     };
     let checked = validate::query(meta.id, &raw_query)
-        .and_then(|query| Ok((query, validate::body(meta.id, &body)?)));
+        .and_then(|query| Ok((query, validate::body(meta.id, &body)?)))
+        .and_then(|(query, body)| {
+            let limit = query.get("limit").or_else(|| body.get("limit"));
+            match limit.and_then(Value::as_u64) {
+                Some(n) if n > MAX_PAGE_SIZE as u64 => Err(format!(
+                    "limit: must be at most {MAX_PAGE_SIZE}, the fake server's largest page"
+                )),
+                _ => Ok((query, body)),
+            }
+        });
     let (query, body) = match checked {
         Ok(checked) => checked,
         Err(detail) if validate::answers_with_envelope(meta.id) => {
