@@ -3,8 +3,7 @@
 //! the generated types, so a spec change that breaks a test's assumptions
 //! breaks it at compile time.
 
-use httpmock::MockServer;
-use imprint::httpmock::MockServerExt;
+use imprint::httpmock::{MockServer, MockServerExt};
 use imprint::prelude::*;
 use imprint::types;
 use serde_json::json;

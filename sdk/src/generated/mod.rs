@@ -19,8 +19,13 @@ pub mod builder {
 include!("index.rs");
 
 /// Typed [`httpmock`](::httpmock) mocks, generated: `MockServerExt` adds one
-/// method per operation to `httpmock::MockServer`, whose `when` takes the
-/// operation's typed parameters and whose `then` its typed response.
+/// method per operation to [`MockServer`](httpmock::MockServer), whose `when`
+/// takes the operation's typed parameters and whose `then` its typed response.
 #[cfg(feature = "httpmock")]
-#[rustfmt::skip]
-pub mod httpmock;
+pub mod httpmock {
+    include!("httpmock.rs");
+
+    /// httpmock's server, re-exported so that the typed mocks need no other
+    /// import (and no second, possibly different, httpmock version).
+    pub use ::httpmock::MockServer;
+}
