@@ -87,6 +87,8 @@ pub enum Error {
         status: StatusCode,
         /// The limit, in bytes.
         limit: u64,
+        /// Requests sent, including the one whose body was too long.
+        attempts: u32,
     },
     /// A pagination stream could not continue.
     #[error("{operation}: pagination stopped at page {page}: {kind}")]
@@ -168,19 +170,96 @@ impl Error {
         }
     }
 
-    /// Whether the API said 404.
+    /// Whether the API answered 404: an [`Api`](Error::Api) error with that
+    /// status, or a [`BodyTooLarge`](Error::BodyTooLarge) whose 404 answer was
+    /// too long to read. `false` for every other variant.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// Whether the failure is transient (429, 500, 502, 503, 504, a timeout or a
-    /// transport error): the same request may succeed later. The SDK itself
-    /// retries only operations that are safe to repeat.
+    /// Whether the API refused the call for its rate: an [`Api`](Error::Api)
+    /// error with status 429. Imprint documents no error `type` for it (no
+    /// [`ErrorType`] variant), so the status alone decides. `false` for every
+    /// other variant. Implies [`is_retryable`](Error::is_retryable); see
+    /// [`retry_after`](Error::retry_after) for how long the API asked to wait.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::Api(api) if api.status == StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the request's content was refused, so sending it again as it is
+    /// cannot succeed: input the SDK refused before sending
+    /// ([`Validation`](Error::Validation), whose `source`'s
+    /// [`field`](ValidationError::field) names the field), or an
+    /// [`Api`](Error::Api) error with status 400 or 422 (Imprint's validation
+    /// answers; [`ApiError::details`] and [`ApiError::param`] say what it
+    /// blamed). `false` for every other variant.
+    ///
+    /// ```
+    /// let error = imprint::Error::from(imprint::Ssn::new("123-45-678").unwrap_err());
+    /// assert!(error.is_validation());
+    /// assert!(!error.is_retryable());
+    /// assert_eq!(error.attempts(), None); // nothing was sent
+    /// if let imprint::Error::Validation { source, .. } = &error {
+    ///     assert_eq!(source.field(), "ssn");
+    /// }
+    /// ```
+    pub fn is_validation(&self) -> bool {
+        match self {
+            Error::Validation { .. } => true,
+            Error::Api(api) => matches!(
+                api.status,
+                StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY
+            ),
+            _ => false,
+        }
+    }
+
+    /// Whether the failure is transient, so the same request may succeed later:
+    /// an [`Api`](Error::Api) error with status 429, 500, 502, 503 or 504, a
+    /// [`Timeout`](Error::Timeout) or a [`Transport`](Error::Transport) error.
+    /// `false` for every other variant. The SDK itself retries only operations
+    /// that are safe to repeat; [`stopped_by`](Error::stopped_by) says why it
+    /// stopped.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => retryable_status(api.status),
             Error::Timeout { .. } | Error::Transport { .. } => true,
             _ => false,
+        }
+    }
+
+    /// Why the SDK made no further attempt although the failure was retryable
+    /// and the operation safe to repeat: for [`Api`](Error::Api) (see
+    /// [`ApiError::stopped_by`]), [`Timeout`](Error::Timeout) and
+    /// [`Transport`](Error::Transport) errors. `None` when the operation is
+    /// not safe to repeat, the failure was not retryable, and for every other
+    /// variant.
+    pub fn stopped_by(&self) -> Option<RetryStop> {
+        match self {
+            Error::Api(api) => api.stopped_by,
+            Error::Timeout { stopped_by, .. } | Error::Transport { stopped_by, .. } => *stopped_by,
+            _ => None,
+        }
+    }
+
+    /// How long the API asked to wait before trying again (its `Retry-After`
+    /// header, see [`ApiError::retry_after`]), for an [`Api`](Error::Api)
+    /// error that carried one; `None` otherwise and for every other variant.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(api) => api.retry_after,
+            _ => None,
+        }
+    }
+
+    /// The request id of the API's error answer, for Imprint's support: for an
+    /// [`Api`](Error::Api) error, [`ApiError::request_id`]. `None` for every
+    /// other variant: a [`Decode`](Error::Decode) error keeps no response
+    /// headers, and the other variants had no answer to read one from.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id(),
+            _ => None,
         }
     }
 
@@ -199,12 +278,21 @@ impl Error {
         }
     }
 
-    /// Requests sent before giving up, when the error came from the wire.
+    /// Requests sent for the call that failed, retries included: `Some` for
+    /// [`Api`](Error::Api), [`Timeout`](Error::Timeout),
+    /// [`Transport`](Error::Transport), [`Decode`](Error::Decode) and
+    /// [`BodyTooLarge`](Error::BodyTooLarge) errors. `None` for
+    /// [`Validation`](Error::Validation) and [`Config`](Error::Config) errors,
+    /// where nothing was sent, and for [`Pagination`](Error::Pagination), which
+    /// is about the pages a stream received, not about one request.
     pub fn attempts(&self) -> Option<u32> {
         match self {
             Error::Api(api) => Some(api.attempts),
-            Error::Timeout { attempts, .. } | Error::Transport { attempts, .. } => Some(*attempts),
-            _ => None,
+            Error::Decode(decode) => Some(decode.attempts),
+            Error::Timeout { attempts, .. }
+            | Error::Transport { attempts, .. }
+            | Error::BodyTooLarge { attempts, .. } => Some(*attempts),
+            Error::Validation { .. } | Error::Pagination { .. } | Error::Config(_) => None,
         }
     }
 
@@ -242,6 +330,7 @@ impl Error {
                     operation,
                     status: facts.status.unwrap_or(StatusCode::OK),
                     limit: facts.max_body,
+                    attempts,
                 }
             }
             P::CommunicationError(source)
@@ -250,7 +339,7 @@ impl Error {
                 Error::transport(operation, attempts, facts.stopped_by, source)
             }
             P::InvalidResponsePayload(body, source) => {
-                Error::decode(operation, facts.status, &body, &source)
+                Error::decode(operation, attempts, facts.status, &body, &source)
             }
             P::ErrorResponse(value) => Error::Api(Box::new(ApiError::new(
                 operation,
@@ -275,6 +364,7 @@ impl Error {
                             operation,
                             status,
                             limit: facts.max_body,
+                            attempts,
                         });
                     }
                     Err(source) => {
@@ -289,7 +379,13 @@ impl Error {
                 if status.is_success() {
                     return match serde_json::from_slice::<T>(&body) {
                         Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-                        Err(source) => Err(Error::decode(operation, Some(status), &body, &source)),
+                        Err(source) => Err(Error::decode(
+                            operation,
+                            attempts,
+                            Some(status),
+                            &body,
+                            &source,
+                        )),
                     };
                 }
                 let mut api =
@@ -327,6 +423,7 @@ impl Error {
 
     fn decode(
         operation: &'static str,
+        attempts: u32,
         status: Option<StatusCode>,
         body: &[u8],
         source: &serde_json::Error,
@@ -335,6 +432,7 @@ impl Error {
         let message = redact::serde_message(&source.to_string());
         Error::Decode(Box::new(DecodeError {
             operation,
+            attempts,
             status,
             path,
             message,
@@ -675,6 +773,7 @@ impl std::error::Error for ApiError {}
 #[derive(Debug)]
 pub struct DecodeError {
     operation: &'static str,
+    attempts: u32,
     status: Option<StatusCode>,
     path: String,
     message: String,
@@ -684,6 +783,12 @@ impl DecodeError {
     /// The operation.
     pub fn operation(&self) -> &'static str {
         self.operation
+    }
+
+    /// Requests sent, including the one whose body did not decode (more than
+    /// one when a safe operation was retried before this answer).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The status of the response.

@@ -275,11 +275,12 @@ async fn response_bodies_stop_at_the_limit() {
                     limit,
                     status: got,
                     operation,
+                    attempts,
                 }),
             ) => {
                 assert_eq!(
-                    (limit, got.as_u16(), operation),
-                    (LIMIT as u64, status, "searchCustomers")
+                    (limit, got.as_u16(), operation, attempts),
+                    (LIMIT as u64, status, "searchCustomers", 1)
                 );
             }
             (status, over, other) => panic!("{status} over={over}: {other:?}"),

@@ -2,6 +2,7 @@
 
 mod auth;
 mod call_options;
+mod error_predicates;
 mod errors;
 mod fake_contract;
 mod fake_server;
