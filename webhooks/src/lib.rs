@@ -129,6 +129,8 @@
 //! | `ACCOUNT_STATUS` | `customer_id`, `status` | a terminal state is reached once (`updated_at` may be backdated) |
 //!
 //! The header's `t` is not a key: a retried delivery may be signed anew.
+//! [`Event::dedup_key`] builds the key from this table (with a documented
+//! fallback when a field is missing).
 //!
 //! # Bounding the body
 //!
