@@ -137,6 +137,10 @@ async fn zero_limit_never_reaches_the_server() {
         .await
         .unwrap_err();
     assert_eq!(field(&error), "limit");
+    assert_eq!(
+        error.to_string(),
+        "searchCustomersPost: invalid `limit`: must be at least 1 (and no larger than its type holds)"
+    );
     let error = client(&server)
         .search_customers()
         .limit(0u32)
@@ -144,6 +148,25 @@ async fn zero_limit_never_reaches_the_server() {
         .await
         .unwrap_err();
     assert_eq!(field(&error), "limit");
+    assert!(error.to_string().ends_with("must be at least 1"), "{error}");
+    any.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn a_missing_body_field_is_named_and_nothing_is_sent() {
+    let server = MockServer::start_async().await;
+    let any = answer_anything(&server).await;
+    let error = client(&server)
+        .create_transaction_intent()
+        .body_map(|b| b.customer_id("C1").currency("USD".to_string()))
+        .call()
+        .await
+        .unwrap_err();
+    assert_eq!(field(&error), "amount");
+    assert_eq!(
+        error.to_string(),
+        "createTransactionIntent: invalid `amount`: is required"
+    );
     any.assert_calls_async(0).await;
 }
 

@@ -45,6 +45,15 @@ impl ValidationError {
     pub fn from_builder_message(message: &str) -> Self {
         const BODY_FIELD: &str = "error converting supplied value for ";
         let message = message.trim();
+        // A body that could not be built says why after its own conversion
+        // message (`conversion to `CreateTransactionIntentBody` for body
+        // failed: no value supplied for amount`): the field is in that reason.
+        if let Some((_, inner)) = message
+            .strip_prefix("conversion to `")
+            .and_then(|rest| rest.split_once(" failed: "))
+        {
+            return ValidationError::from_builder_message(inner);
+        }
         let missing = message
             .strip_suffix(" was not initialized")
             .or_else(|| message.strip_prefix("no value supplied for "));
@@ -65,7 +74,9 @@ impl ValidationError {
             .strip_prefix(BODY_FIELD)
             .and_then(|rest| rest.split_once(": "))
         {
-            Some((field, reason)) if is_name(field) => ValidationError::new(field, reason),
+            Some((field, reason)) if is_name(field) => {
+                ValidationError::new(field, body_reason(reason))
+            }
             _ => ValidationError::new("request", message),
         }
     }
@@ -73,6 +84,19 @@ impl ValidationError {
 
 fn is_name(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// What a body field's conversion error means for the caller: std's
+/// `TryFrom` error says "out of range" for a zero or an overflowing number,
+/// and the spec's only narrowed integers are non-zero (`limit`, a date's
+/// `month` and `day`).
+fn body_reason(reason: &str) -> String {
+    match reason {
+        "out of range integral type conversion attempted" => {
+            "must be at least 1 (and no larger than its type holds)".into()
+        }
+        other => other.into(),
+    }
 }
 
 /// What a failed conversion to `target` means for the caller.
@@ -106,8 +130,19 @@ mod tests {
         );
         assert_eq!(
             (e.field(), e.reason()),
-            ("limit", "out of range integral type conversion attempted")
+            (
+                "limit",
+                "must be at least 1 (and no larger than its type holds)"
+            )
         );
+    }
+
+    #[test]
+    fn a_body_that_could_not_be_built_names_the_missing_field() {
+        let e = ValidationError::from_builder_message(
+            "conversion to `CreateTransactionIntentBody` for body failed: no value supplied for amount",
+        );
+        assert_eq!((e.field(), e.reason()), ("amount", "is required"));
     }
 
     #[test]
