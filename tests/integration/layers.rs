@@ -53,7 +53,7 @@ const WEBHOOKS: Crate = Crate {
     modules: &[
         ("reading", &[]),
         ("canonical", &[]),
-        ("event", &["signature"]),
+        ("event", &["canonical", "signature"]),
         ("signature", &["canonical", "diagnose", "event", "reading"]),
         ("diagnose", &["canonical", "reading", "signature"]),
     ],
