@@ -166,8 +166,8 @@ pub use client::{
 };
 pub use config::{Config, MERCHANT_KEY_HEADER, USER_AGENT};
 pub use error::{
-    ApiError, ConfigError, DecodeError, Error, ErrorType, MAX_ERROR_BODY, REQUEST_ID_HEADERS,
-    Result,
+    ApiError, ConfigError, DecodeError, Error, ErrorType, MAX_ERROR_BODY, PaginationErrorKind,
+    REQUEST_ID_HEADERS, Result,
 };
 pub use generated::{Client, builder};
 #[cfg(feature = "schemars")]

@@ -529,8 +529,7 @@ impl<T> std::fmt::Debug for OwnedStream<T> {
 }
 
 /// A value an item's id field may have: `String` or `Option<String>`.
-#[doc(hidden)]
-pub trait ItemId {
+pub(crate) trait ItemId {
     /// The id, if there is one.
     fn item_id(&self) -> Option<&str>;
 }
