@@ -158,7 +158,7 @@ async fn a_missing_body_field_is_named_and_nothing_is_sent() {
     let any = answer_anything(&server).await;
     let error = client(&server)
         .create_transaction_intent()
-        .body_map(|b| b.customer_id("C1").currency("USD".to_string()))
+        .body_map(|b| b.customer_id("C1").currency("USD"))
         .call()
         .await
         .unwrap_err();
@@ -194,4 +194,26 @@ async fn valid_search_sends_exactly_the_normalized_body() {
         .await
         .unwrap();
     mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn required_string_newtypes_take_literals_and_send_them_as_given() {
+    let server = MockServer::start_async().await;
+    let link = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v2/customers/C1/link")
+                .json_body(serde_json::json!({ "partner_customer_id": "RETAIL-1" }));
+            then.status(200)
+                .json_body(serde_json::json!({ "customer_id": "C1", "partner_customer_id": "RETAIL-1", "status": "ACTIVE", "created_at": "2025-03-01T00:00:00Z" }));
+        })
+        .await;
+    client(&server)
+        .link_customer_account()
+        .customer_id("C1")
+        .body_map(|b| b.partner_customer_id("RETAIL-1"))
+        .call()
+        .await
+        .unwrap();
+    link.assert_calls_async(1).await;
 }

@@ -15,6 +15,7 @@ pub mod optional_setters;
 pub mod redacted_debug;
 pub mod request_debug;
 pub mod schemars_feature;
+pub mod str_newtypes;
 
 use std::fmt;
 
@@ -75,7 +76,7 @@ pub struct Refinement {
 /// the ones before it wrote (the docs of `Client` methods are made from the
 /// setters as progenitor wrote them); the drift check shows what a change of
 /// order changes in the generated files.
-pub const REFINEMENTS: [Refinement; 9] = [
+pub const REFINEMENTS: [Refinement; 10] = [
     Refinement {
         name: "client docs",
         does: "operations documented with .call()",
@@ -141,6 +142,12 @@ pub const REFINEMENTS: [Refinement; 9] = [
         does: "optional text setters of `types::builder` taking &str",
         scope: Scope::Types,
         run: |items| Ok(optional_setters::rebound_in(items)),
+    },
+    Refinement {
+        name: "string newtypes",
+        does: "string newtypes converting from &str, so required setters take literals",
+        scope: Scope::Types,
+        run: |items| Ok(str_newtypes::add(items)),
     },
 ];
 
