@@ -22,6 +22,19 @@ use crate::fake_contract::active_with_loan;
 mod example;
 
 /// A generated body type from JSON, as a partner's fixture would write it.
+/// The id of `customer`'s first payment method.
+async fn first_card(client: &imprint::Client, customer: &str) -> String {
+    client
+        .get_payment_methods()
+        .customer_id(customer)
+        .call()
+        .await
+        .unwrap()
+        .data[0]
+        .id
+        .clone()
+}
+
 fn body<T: DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).unwrap()
 }
@@ -477,15 +490,7 @@ async fn invalid_input_through_the_raw_send_layer_gets_the_fakes_400() {
         .send()
         .await
         .unwrap_err();
-    let card = client
-        .get_payment_methods()
-        .customer_id(&id)
-        .call()
-        .await
-        .unwrap()
-        .data[0]
-        .id
-        .clone();
+    let card = first_card(&client, &id).await;
     let order = client
         .create_order()
         .body(body::<types::OrderBase>(json!({
@@ -537,15 +542,7 @@ async fn webhooks_verify_with_the_fakes_secret_and_name_what_changed() {
     let client = fake.client().unwrap();
     let index = active_with_loan(&fake);
     let id = fake.customer(index).unwrap().customer.id;
-    let card = client
-        .get_payment_methods()
-        .customer_id(&id)
-        .call()
-        .await
-        .unwrap()
-        .data[0]
-        .id
-        .clone();
+    let card = first_card(&client, &id).await;
     let approved = client
         .simulate_transaction_event()
         .body(body::<types::SimulateTransactionEventBody>(
@@ -1060,15 +1057,7 @@ async fn integers_and_pages_are_bounded_and_order_sums_cannot_overflow() {
 
     let id = fake.customer(0).unwrap().customer.id;
     let client = fake.client().unwrap();
-    let card = client
-        .get_payment_methods()
-        .customer_id(&id)
-        .call()
-        .await
-        .unwrap()
-        .data[0]
-        .id
-        .clone();
+    let card = first_card(&client, &id).await;
     let line = |rate: Value, quantity: i64| json!({ "name": "n", "quantity": quantity, "rate": rate, "rewards_rate": 0 });
     // i64::MAX × 2 used to overflow (a panic in the handler, the connection
     // dropped); it is a sum the stated total does not match.
@@ -1170,15 +1159,7 @@ async fn every_paginated_list_pages_and_filters() {
     let client = fake.client().unwrap();
     let index = active_with_loan(&fake);
     let id = fake.customer(index).unwrap().customer.id;
-    let card = client
-        .get_payment_methods()
-        .customer_id(&id)
-        .call()
-        .await
-        .unwrap()
-        .data[0]
-        .id
-        .clone();
+    let card = first_card(&client, &id).await;
     let order = client
         .create_order()
         .body(body::<types::OrderBase>(
@@ -1349,15 +1330,7 @@ async fn a_ten_million_customer_fake_serves_a_hundred_calls() {
         .unwrap();
     assert_eq!(by_partner.data[0].id, last);
 
-    let card = client
-        .get_payment_methods()
-        .customer_id(&last)
-        .call()
-        .await
-        .unwrap()
-        .data[0]
-        .id
-        .clone();
+    let card = first_card(&client, &last).await;
     let served = fake.time_serving();
     for n in 0..25 {
         let customer = fake.customer(n * 1_000).unwrap().customer.id;
