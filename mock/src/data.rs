@@ -179,6 +179,9 @@ pub fn payment_methods(seed: u64, index: usize) -> Vec<Value> {
         "customer_id": customer.id,
         "card": {
             "last4": &pan[12..],
+            // The spec requires `brand` without declaring it; the network's
+            // name is the likeliest meaning.
+            "brand": "VISA",
             "network": "VISA",
             "card_type": "VIRTUAL",
             "exp_month": format!("{:02}", 1 + mix.below(12)),

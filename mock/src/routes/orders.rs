@@ -102,7 +102,9 @@ pub(super) fn list(call: &Call<'_>, world: &mut World) -> Answer {
     let orders = world.orders.filter(|o| {
         id.is_none_or(|id| o["id"] == id) && partner.is_none_or(|p| o["partner_order_id"] == p)
     });
-    Answer::ok(json!({ "data": orders }))
+    // `OrdersResponse` declares `data` but requires `orders`, which it never
+    // declares: both hold the list, so a client reading either finds it.
+    Answer::ok(json!({ "data": orders, "orders": orders }))
 }
 
 /// `createOrder`: on an existing payment method, whose customer it belongs to.
