@@ -137,6 +137,27 @@ fn io(error: std::io::Error) -> Unusable {
 }
 
 /// The matching reading, and the code that configures a verifier for it.
+/// The Rust expression that builds a `Webhook` with `reading`, given the
+/// expression for the secret; default readings are left out, so the default
+/// combination is just `Webhook::new(<secret>)`. The readings' `Debug` is
+/// their variant's name.
+fn rust_code(reading: Reading, secret: &str) -> String {
+    let mut code = format!("Webhook::new({secret})");
+    if reading.key != KeyReading::default() {
+        code.push_str(&format!(
+            "\n    .key_reading(KeyReading::{:?})",
+            reading.key
+        ));
+    }
+    if reading.message != MessageReading::default() {
+        code.push_str(&format!(
+            "\n    .message_reading(MessageReading::{:?})",
+            reading.message
+        ));
+    }
+    code
+}
+
 fn configuration(reading: Reading) -> String {
     let mut imports = vec![];
     if reading.key != KeyReading::default() {
@@ -146,7 +167,7 @@ fn configuration(reading: Reading) -> String {
         imports.push("MessageReading");
     }
     imports.push("Webhook");
-    let code = reading.rust_code(&format!("std::env::var(\"{SECRET_VARIABLE}\")?"));
+    let code = rust_code(reading, &format!("std::env::var(\"{SECRET_VARIABLE}\")?"));
     format!(
         "Matches: {reading}.\nConfigure your verifier with:\n\n    use imprint::webhook::{{{}}};\n\n    let webhook = {};\n",
         imports.join(", "),

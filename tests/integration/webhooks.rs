@@ -1185,10 +1185,33 @@ fn verify_delivery_prints_the_matching_reading_and_its_configuration() {
         let (result, out) = run_verify_delivery(&header, &file, TOKEN);
         assert_eq!(result, Ok(true), "{out}");
         assert!(out.contains(&format!("Matches: {reading}.")), "{out}");
-        let code = reading
-            .rust_code("std::env::var(\"IMPRINT_WEBHOOK_SECRET\")?")
-            .replace('\n', "\n    ");
+        let mut code = "Webhook::new(std::env::var(\"IMPRINT_WEBHOOK_SECRET\")?)".to_string();
+        for (default, line) in [
+            (
+                reading.key == KeyReading::default(),
+                format!("\n        .key_reading(KeyReading::{:?})", reading.key),
+            ),
+            (
+                reading.message == MessageReading::default(),
+                format!(
+                    "\n        .message_reading(MessageReading::{:?})",
+                    reading.message
+                ),
+            ),
+        ] {
+            if !default {
+                code.push_str(&line);
+            }
+        }
         assert!(out.contains(&format!("let webhook = {code};")), "{out}");
+        if (entry.0, entry.1) == ("Sha256OfToken", "CanonicalJson") {
+            assert!(
+                out.contains(
+                    "    use imprint::webhook::{KeyReading, MessageReading, Webhook};\n\n    let webhook = Webhook::new(std::env::var(\"IMPRINT_WEBHOOK_SECRET\")?)\n        .key_reading(KeyReading::Sha256OfToken)\n        .message_reading(MessageReading::CanonicalJson);\n"
+                ),
+                "{out}"
+            );
+        }
         assert!(
             !out.contains(TOKEN) && !out.contains("hello") && !out.contains(entry.3),
             "{out}"

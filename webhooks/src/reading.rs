@@ -52,14 +52,6 @@ impl KeyReading {
         })
     }
 
-    fn name(self) -> &'static str {
-        match self {
-            KeyReading::Token => "Token",
-            KeyReading::Sha256OfToken => "Sha256OfToken",
-            KeyReading::Sha256HexOfToken => "Sha256HexOfToken",
-        }
-    }
-
     fn describe(self) -> &'static str {
         match self {
             KeyReading::Token => "key = the token",
@@ -98,13 +90,6 @@ impl MessageReading {
     /// Every message reading, in the order [`Webhook::diagnose`](super::Webhook::diagnose) tries them.
     pub const ALL: [MessageReading; 2] = [MessageReading::RawBody, MessageReading::CanonicalJson];
 
-    fn name(self) -> &'static str {
-        match self {
-            MessageReading::RawBody => "RawBody",
-            MessageReading::CanonicalJson => "CanonicalJson",
-        }
-    }
-
     fn describe(self) -> &'static str {
         match self {
             MessageReading::RawBody => "message = t.raw body",
@@ -130,37 +115,6 @@ impl Reading {
                 .into_iter()
                 .map(move |message| Reading { key, message })
         })
-    }
-
-    /// The Rust expression that builds a [`Webhook`](super::Webhook) with this
-    /// reading, given the expression for the secret. Default readings are left
-    /// out, so the default combination is just `Webhook::new(<secret>)`.
-    ///
-    /// ```
-    /// use imprint::webhook::{KeyReading, MessageReading, Reading};
-    ///
-    /// let reading = Reading { key: KeyReading::Sha256OfToken, message: MessageReading::CanonicalJson };
-    /// assert_eq!(
-    ///     reading.rust_code("secret"),
-    ///     "Webhook::new(secret)\n    .key_reading(KeyReading::Sha256OfToken)\n    .message_reading(MessageReading::CanonicalJson)"
-    /// );
-    /// assert_eq!(Reading::default().rust_code("secret"), "Webhook::new(secret)");
-    /// ```
-    pub fn rust_code(&self, secret: &str) -> String {
-        let mut code = format!("Webhook::new({secret})");
-        if self.key != KeyReading::default() {
-            code.push_str(&format!(
-                "\n    .key_reading(KeyReading::{})",
-                self.key.name()
-            ));
-        }
-        if self.message != MessageReading::default() {
-            code.push_str(&format!(
-                "\n    .message_reading(MessageReading::{})",
-                self.message.name()
-            ));
-        }
-        code
     }
 }
 
