@@ -25,7 +25,7 @@ pub fn rebound_in(types: &mut [syn::Item]) -> Vec<String> {
 
 /// The types among `types` that convert from `String` (typify's string
 /// newtypes), by name.
-fn string_newtypes(types: &[syn::Item]) -> Vec<String> {
+pub(super) fn string_newtypes(types: &[syn::Item]) -> Vec<String> {
     types
         .iter()
         .filter_map(|item| match item {

@@ -12,31 +12,14 @@
 use quote::format_ident;
 
 use super::impl_of;
+use super::optional_setters::string_newtypes;
 
 /// Adds `impl From<&str>` for each type among `types` that has
 /// `From<String>` and no conversion from `&str`; returns their names.
 pub fn add(types: &mut Vec<syn::Item>) -> Vec<String> {
-    // The type an impl is for, if it is of one of `traits` from `argument`.
-    let converts = |item: &syn::Item, traits: &[&str], argument: &str| -> Option<String> {
-        let syn::Item::Impl(block) = item else {
-            return None;
-        };
-        let (name, Some(trait_name)) = impl_of(block)? else {
-            return None;
-        };
-        let (path, _) = block.trait_.as_ref()?;
-        let segment = path.segments.last()?;
-        let written = quote::quote!(#segment).to_string().replace(' ', "");
-        (traits.contains(&trait_name.as_str()) && written == format!("{trait_name}<{argument}>"))
-            .then_some(name)
-    };
-    let from_str: Vec<String> = types
-        .iter()
-        .filter_map(|item| converts(item, &["From", "TryFrom"], "&str"))
-        .collect();
-    let mut added: Vec<String> = types
-        .iter()
-        .filter_map(|item| converts(item, &["From"], "::std::string::String"))
+    let from_str: Vec<String> = types.iter().filter_map(converts_from_str).collect();
+    let mut added: Vec<String> = string_newtypes(types)
+        .into_iter()
         .filter(|name| !from_str.contains(name))
         .collect();
     added.sort();
@@ -52,6 +35,20 @@ pub fn add(types: &mut Vec<syn::Item>) -> Vec<String> {
         });
     }
     added
+}
+
+/// The type `item` implements `From<&str>` or `TryFrom<&str>` for, if any.
+fn converts_from_str(item: &syn::Item) -> Option<String> {
+    let syn::Item::Impl(block) = item else {
+        return None;
+    };
+    let (name, Some(trait_name)) = impl_of(block)? else {
+        return None;
+    };
+    let segment = block.trait_.as_ref()?.0.segments.last()?;
+    let written = quote::quote!(#segment).to_string().replace(' ', "");
+    (written == format!("{trait_name}<&str>") && ["From", "TryFrom"].contains(&trait_name.as_str()))
+        .then_some(name)
 }
 
 #[cfg(test)]
