@@ -122,17 +122,18 @@ pub fn generate(spec: &Spec, exceptions: &Exceptions<'_>) -> Result<Generated, G
         syn::parse2(tokens).map_err(|e| GenerateError::Syntax(e.to_string()))?;
     let refined = refine::refine(&mut file).map_err(GenerateError::Generator)?;
     let index = index::Index::build(&file, &doc, exceptions)?;
-    let parts = split::split(file, index.items())
-        .map_err(GenerateError::Generator)?
+    let parts = split::split(file, index.items()).map_err(GenerateError::Generator)?;
+    let code = split::whole(parts.clone().map(|(_, part)| part));
+    let files = parts
         .map(|(path, part)| {
             (
                 path,
                 format!("{}{}", header(spec), prettyplease::unparse(&part)),
             )
-        });
-    let code = split::assemble(&std::array::from_fn(|i| parts[i].1.as_str()))
-        .map_err(GenerateError::Syntax)?;
-    let files = parts.into_iter().chain(companions).collect();
+        })
+        .into_iter()
+        .chain(companions)
+        .collect();
     Ok(Generated {
         code,
         files,

@@ -63,22 +63,28 @@ pub fn split(file: File, index: Vec<Item>) -> Result<[(&'static str, File); 6], 
     ])
 }
 
-/// The generated module in one piece from its [`PARTS`] (texts in that
-/// order), as [`split`] took it apart: what the API report compares.
-pub fn assemble(parts: &[&str; 6]) -> Result<String, String> {
-    let parse = |index: usize| {
-        syn::parse_file(parts[index])
-            .map(|file| file.items)
-            .map_err(|e| format!("{}: {e}", PARTS[index]))
-    };
-    let mut types = parse(0)?;
-    types.push(module("builder", parse(1)?));
+/// The generated module in one piece from its parts (in [`PARTS`] order), as
+/// [`split`] took it apart: what the API report compares.
+pub fn whole(parts: [File; 6]) -> String {
+    let [types, type_builders, schemas, client, builders, index] = parts.map(|file| file.items);
+    let mut types = types;
+    types.push(module("builder", type_builders));
     let mut items = vec![module("types", types)];
-    items.extend(parse(3)?);
-    items.push(module("builder", parse(4)?));
-    items.extend(parse(5)?);
-    items.extend(parse(2)?);
-    Ok(prettyplease::unparse(&file_of(items)))
+    items.extend(client);
+    items.push(module("builder", builders));
+    items.extend(index);
+    items.extend(schemas);
+    prettyplease::unparse(&file_of(items))
+}
+
+/// [`whole`] from the parts' texts, as written on disk.
+pub fn assemble(parts: &[&str; 6]) -> Result<String, String> {
+    let files = parts
+        .iter()
+        .zip(PARTS)
+        .map(|(text, path)| syn::parse_file(text).map_err(|e| format!("{path}: {e}")))
+        .collect::<Result<Vec<File>, String>>()?;
+    Ok(whole(files.try_into().expect("one file per part")))
 }
 
 fn contents(module: ItemMod) -> Result<Vec<Item>, String> {
