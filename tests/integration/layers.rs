@@ -476,31 +476,40 @@ fn the_root_resolves_folders_modules_reexports_and_other_crates() {
     assert_eq!(get("nothing_by_that_name"), None);
 }
 
+/// The workspace's resolved dependency graph, as `cargo metadata` gives it,
+/// read once.
+fn metadata() -> &'static serde_json::Value {
+    static METADATA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    METADATA.get_or_init(|| {
+        // The host's packages only: the others (wasm's, Windows') need not be downloaded.
+        let rustc = std::process::Command::new("rustc")
+            .arg("-vV")
+            .output()
+            .unwrap();
+        let host = String::from_utf8(rustc.stdout)
+            .unwrap()
+            .lines()
+            .find_map(|line| line.strip_prefix("host: ").map(str::to_string))
+            .unwrap();
+        let output = std::process::Command::new(env!("CARGO"))
+            .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+            .args(["--filter-platform", &host])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    })
+}
+
 /// What `package` (a workspace crate) builds on, its normal dependencies
 /// followed all the way down, as `cargo metadata` resolves them.
 fn normal_closure(package: &str) -> BTreeSet<String> {
-    // The host's packages only: the others (wasm's, Windows') need not be downloaded.
-    let rustc = std::process::Command::new("rustc")
-        .arg("-vV")
-        .output()
-        .unwrap();
-    let host = String::from_utf8(rustc.stdout)
-        .unwrap()
-        .lines()
-        .find_map(|line| line.strip_prefix("host: ").map(str::to_string))
-        .unwrap();
-    let output = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
-        .args(["--filter-platform", &host])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let metadata = metadata();
     let name_of = |id: &str| {
         metadata["packages"]
             .as_array()
@@ -544,8 +553,11 @@ fn the_crates_below_the_sdk_have_no_http_stack_and_the_fake_no_sdk_internals() {
         "h2",
         "progenitor-client",
     ];
-    for package in ["imprint-types", "imprint-webhooks"] {
-        let closure = normal_closure(package);
+    let webhooks = normal_closure("imprint-webhooks");
+    for (package, closure) in [
+        ("imprint-types", normal_closure("imprint-types")),
+        ("imprint-webhooks", webhooks.clone()),
+    ] {
         assert!(closure.contains("serde_json"), "{package}: {closure:?}");
         let found: Vec<&str> = HTTP_STACK
             .into_iter()
@@ -554,6 +566,6 @@ fn the_crates_below_the_sdk_have_no_http_stack_and_the_fake_no_sdk_internals() {
         assert!(found.is_empty(), "{package} builds on {found:?}");
     }
     // The webhooks crate stands on the types alone, not on the client.
-    assert!(!normal_closure("imprint-webhooks").contains("imprint-sdk"));
+    assert!(!webhooks.contains("imprint-sdk"));
     assert!(normal_closure("imprint-mock").contains("imprint-sdk"));
 }
