@@ -183,7 +183,7 @@ impl Error {
     /// other variant. Implies [`is_retryable`](Error::is_retryable); see
     /// [`retry_after`](Error::retry_after) for how long the API asked to wait.
     pub fn is_rate_limited(&self) -> bool {
-        matches!(self, Error::Api(api) if api.status == StatusCode::TOO_MANY_REQUESTS)
+        matches!(self, Error::Api(api) if api.status() == StatusCode::TOO_MANY_REQUESTS)
     }
 
     /// Whether the request's content was refused, so sending it again as it is
@@ -207,7 +207,7 @@ impl Error {
         match self {
             Error::Validation { .. } => true,
             Error::Api(api) => matches!(
-                api.status,
+                api.status(),
                 StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY
             ),
             _ => false,
@@ -236,7 +236,7 @@ impl Error {
     /// variant.
     pub fn stopped_by(&self) -> Option<RetryStop> {
         match self {
-            Error::Api(api) => api.stopped_by,
+            Error::Api(api) => api.stopped_by(),
             Error::Timeout { stopped_by, .. } | Error::Transport { stopped_by, .. } => *stopped_by,
             _ => None,
         }
@@ -247,7 +247,7 @@ impl Error {
     /// error that carried one; `None` otherwise and for every other variant.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Error::Api(api) => api.retry_after,
+            Error::Api(api) => api.retry_after(),
             _ => None,
         }
     }
