@@ -180,14 +180,9 @@ async fn read_request(
 /// Appends what `stream` has to `buffer`: how many bytes (0 at its end or on
 /// an error, which end the connection alike).
 async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> usize {
-    let mut chunk = [0u8; 8 * 1024];
-    match stream.read(&mut chunk).await {
-        Ok(read) => {
-            buffer.extend_from_slice(&chunk[..read]);
-            read
-        }
-        Err(_) => 0,
-    }
+    // Straight into the buffer's spare room, at least 8 KiB of it.
+    buffer.reserve(8 * 1024);
+    stream.read_buf(buffer).await.unwrap_or(0)
 }
 
 /// Where the head ends (just past its blank line), if `buffer` holds it all.
