@@ -45,8 +45,9 @@
 //! unless named, https except loopback).
 //!
 //! One call's timeout, deadline, retry policy and extra headers are set with
-//! [`Operation::with_options`] and [`CallOptions`]. Calls and streams are `Send`;
-//! [`pagination::OwnedStream`] owns its client, to return a stream from a function.
+//! [`Operation::with_options`] and [`CallOptions`]. Builders own a clone of
+//! their client, so calls and streams are `Send + 'static`: spawn them, store
+//! them, return them from functions.
 //!
 //! # Tracing
 //!

@@ -83,7 +83,7 @@ fn every_proxy_variable(url: &str) -> [(&'static str, &str); 6] {
     .map(|name| (name, url))
 }
 
-fn search_with_ssn(client: &imprint::Client) -> imprint::builder::SearchCustomersPost<'_> {
+fn search_with_ssn(client: &imprint::Client) -> imprint::builder::SearchCustomersPost {
     client.search_customers_post().body(
         SearchCustomersPostBody::builder()
             .ssn(Ssn::new(SSN).unwrap())

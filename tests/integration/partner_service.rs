@@ -8,8 +8,7 @@ use std::error::Error as StdError;
 use std::ffi::OsString;
 use std::time::{Duration, SystemTime};
 
-use futures::{Stream, StreamExt, TryStreamExt};
-use imprint::pagination::OwnedStream;
+use futures::{Stream, TryStreamExt};
 use imprint::prelude::*;
 use imprint::types::{DateOfBirth, Reward, SimulateTransactionEventBody, Transaction};
 use imprint::webhook::{Event, Webhook};
@@ -21,29 +20,17 @@ type Result<T> = std::result::Result<T, Box<dyn StdError + Send + Sync>>;
 
 /// A service that owns its client returns streams that own it too.
 fn transactions(
-    client: Client,
-    customer_id: String,
+    client: &Client,
+    customer_id: &str,
 ) -> impl Stream<Item = imprint::Result<Transaction>> + Send + 'static {
-    OwnedStream::new(client, move |client| {
-        client
-            .get_transactions()
-            .customer_id(customer_id.as_str())
-            .stream()
-            .boxed()
-    })
+    client.get_transactions().customer_id(customer_id).stream()
 }
 
 fn rewards(
-    client: Client,
-    customer_id: String,
+    client: &Client,
+    customer_id: &str,
 ) -> impl Stream<Item = imprint::Result<Reward>> + Send + 'static {
-    OwnedStream::new(client, move |client| {
-        client
-            .get_rewards()
-            .customer_id(customer_id.as_str())
-            .stream()
-            .boxed()
-    })
+    client.get_rewards().customer_id(customer_id).stream()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -116,8 +103,8 @@ async fn the_partner_flow_runs_against_the_fake() -> Result<()> {
 
     // Transactions and rewards, each in a task of its own.
     let spent =
-        tokio::spawn(transactions(client.clone(), customer_id.clone()).try_collect::<Vec<_>>());
-    let earned = tokio::spawn(rewards(client.clone(), customer_id.clone()).try_collect::<Vec<_>>());
+        tokio::spawn(transactions(&client, &customer_id).try_collect::<Vec<_>>());
+    let earned = tokio::spawn(rewards(&client, &customer_id).try_collect::<Vec<_>>());
     let (spent, earned) = (spent.await??, earned.await??);
     assert!(!spent.is_empty());
     assert!(

@@ -5,7 +5,6 @@ use std::future::Future;
 
 use futures::{Stream, StreamExt, TryStreamExt};
 use httpmock::prelude::*;
-use imprint::pagination::OwnedStream;
 use imprint::prelude::*;
 use imprint::types::Customer;
 use imprint::{CallOptions, Client, Error};
@@ -26,13 +25,13 @@ fn handler<F: Future + Send + 'static>(future: F) -> F {
     future
 }
 
-/// Takes the client by value and returns a stream that owns it.
-fn customers(client: Client) -> impl Stream<Item = Result<Customer, Error>> + Send + 'static {
-    OwnedStream::new(client, |client| client.search_customers().stream().boxed())
+/// Borrows the client and returns a stream that owns a clone of it.
+fn customers(client: &Client) -> impl Stream<Item = Result<Customer, Error>> + Send + 'static {
+    client.search_customers().stream()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn borrowing_streams_run_inside_tokio_spawn() {
+async fn streams_run_inside_tokio_spawn() {
     let (_fake, client) = fake().await;
     let counted = tokio::spawn(async move {
         let mut items = client.search_customers().stream();
@@ -71,16 +70,29 @@ async fn streams_and_calls_fit_an_axum_handler() {
     assert!(answer.await.unwrap());
 }
 
+/// The case issue 25 reproduced (E0597 when builders borrowed the client): a
+/// call and a stream spawned straight from a builder.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_owned_stream_is_returned_from_a_function_and_moved_to_a_task() {
+async fn builders_spawn_as_they_are() {
     let (_fake, client) = fake().await;
-    let stream = customers(client);
+    let listed = tokio::spawn(client.search_customers().limit(5).stream().try_collect::<Vec<_>>());
+    let page = tokio::spawn(client.search_customers().limit(5).call());
+    drop(client);
+    assert_eq!(listed.await.unwrap().unwrap().len(), 300);
+    assert_eq!(page.await.unwrap().unwrap().data.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_outlives_its_client_and_moves_to_a_task() {
+    let (_fake, client) = fake().await;
+    let stream = customers(&client);
+    drop(client);
     let count = tokio::spawn(stream.try_fold(0, |n, _| async move { Ok::<_, Error>(n + 1) }));
     assert_eq!(count.await.unwrap().unwrap(), 300);
 }
 
 #[tokio::test]
-async fn an_owned_stream_stays_lazy_and_reports_errors() {
+async fn a_returned_stream_stays_lazy_and_reports_errors() {
     let server = MockServer::start_async().await;
     let first = server
         .mock_async(|when, then| {
@@ -103,11 +115,11 @@ async fn an_owned_stream_stays_lazy_and_reports_errors() {
         })
         .await;
     let client = crate::support::client(&server);
-    let taken: Vec<_> = customers(client.clone()).take(2).collect().await;
+    let taken: Vec<_> = customers(&client).take(2).collect().await;
     assert_eq!(taken.len(), 2);
     first.assert_calls_async(1).await;
     second.assert_calls_async(0).await;
-    let all: Vec<_> = customers(client).collect().await;
+    let all: Vec<_> = customers(&client).collect().await;
     assert_eq!(all.len(), 3);
     assert!(all[2].as_ref().is_err_and(Error::is_not_found));
     second.assert_calls_async(1).await;

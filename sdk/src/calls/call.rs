@@ -186,7 +186,6 @@ impl fmt::Debug for CallOptions {
 pub(crate) struct CallContext {
     meta: &'static OperationMeta,
     started: Instant,
-    background: bool,
     options: CallOptions,
     attempts: AtomicU32,
     /// What the hooks observed, behind one lock (written a few times per
@@ -199,22 +198,19 @@ tokio::task_local! {
 }
 
 impl CallContext {
-    /// A context for a call of `meta`; `background` asks the transport to run
-    /// the whole exchange in a task of its own (pagination read-ahead).
-    pub(crate) fn new(meta: &'static OperationMeta, background: bool) -> Arc<CallContext> {
-        CallContext::with_options(meta, background, CallOptions::default())
+    /// A context for a call of `meta`.
+    pub(crate) fn new(meta: &'static OperationMeta) -> Arc<CallContext> {
+        CallContext::with_options(meta, CallOptions::default())
     }
 
     /// Like [`new`](CallContext::new), with the call's own settings.
     pub(crate) fn with_options(
         meta: &'static OperationMeta,
-        background: bool,
         options: CallOptions,
     ) -> Arc<CallContext> {
         Arc::new(CallContext {
             meta,
             started: Instant::now(),
-            background,
             options,
             attempts: AtomicU32::new(0),
             report: Mutex::new(CallFacts::default()),
@@ -227,7 +223,7 @@ impl CallContext {
         crate::generated::OPERATIONS
             .iter()
             .find(|meta| meta.name == name)
-            .map(|meta| CallContext::new(meta, false))
+            .map(CallContext::new)
     }
 
     /// Runs `future` with this context as the call in progress.
@@ -273,11 +269,6 @@ impl CallContext {
     /// Why the call's options cannot be used, if they cannot.
     pub(crate) fn invalid_options(&self) -> Option<ValidationError> {
         self.options.invalid.clone()
-    }
-
-    /// Whether the exchange should run in a task of its own.
-    pub(crate) fn background(&self) -> bool {
-        self.background
     }
 
     /// Time left before `deadline` (counted from the start of the call) ends it.
@@ -340,7 +331,7 @@ mod tests {
     #[tokio::test]
     async fn the_context_is_visible_inside_its_scope_only() {
         assert!(CallContext::current().is_none());
-        let context = CallContext::new(meta(), false);
+        let context = CallContext::new(meta());
         let seen = context
             .scope(async { CallContext::current().map(|c| c.meta().id) })
             .await;
@@ -350,7 +341,7 @@ mod tests {
 
     #[test]
     fn facts_carry_what_the_hooks_noted_once() {
-        let context = CallContext::new(meta(), false);
+        let context = CallContext::new(meta());
         context.note_attempt(2);
         context.note_status(StatusCode::SERVICE_UNAVAILABLE);
         context.stop(RetryStop::Deadline);
@@ -376,7 +367,7 @@ mod tests {
     fn extra_header_values_are_marked_sensitive_and_added_over_same_names() {
         let options = CallOptions::new().header("x-partner-token", "tok_1");
         assert!(options.headers["x-partner-token"].is_sensitive());
-        let context = CallContext::with_options(meta(), false, options);
+        let context = CallContext::with_options(meta(), options);
         let mut headers = HeaderMap::new();
         headers.insert("x-partner-token", HeaderValue::from_static("old"));
         context.add_headers(&mut headers);
@@ -387,7 +378,7 @@ mod tests {
 
     #[test]
     fn remaining_time_counts_down_from_the_start() {
-        let context = CallContext::new(meta(), false);
+        let context = CallContext::new(meta());
         assert!(context.remaining(Duration::from_secs(60)) > Duration::from_secs(59));
         assert_eq!(context.remaining(Duration::ZERO), Duration::ZERO);
     }

@@ -30,9 +30,8 @@ impl OperationMeta {
 
 /// The part of every generated builder only the SDK implements and calls.
 ///
-/// The traits take no lifetime parameter (a builder's borrow of the client is
-/// part of its type): a trait lifetime made the futures and streams built on
-/// them fail `Send` checks inside `tokio::spawn` ("not general enough").
+/// Every builder owns a clone of its client, so requests are `'static`: their
+/// futures and streams can be spawned, stored and returned.
 pub(crate) mod sealed {
     use std::future::Future;
 
@@ -44,7 +43,7 @@ pub(crate) mod sealed {
 
     /// A generated builder: its success type, its metadata, and progenitor's
     /// own `send()`.
-    pub trait Request: Sized + Send {
+    pub trait Request: Sized + Send + 'static {
         /// The decoded success body.
         type Output: DeserializeOwned + Send + 'static;
 
@@ -69,9 +68,9 @@ pub(crate) mod sealed {
 /// Every generated builder implements it (the trait is sealed). Bring it into
 /// scope with `use imprint::prelude::*;`.
 ///
-/// The futures it returns are `Send`, and `'static` when the client is owned by
-/// the future (`async move { client.get_customer()….call().await }`), so calls
-/// run in `tokio::spawn`ed tasks and axum handlers.
+/// The futures it returns are `Send + 'static` (a builder owns a clone of its
+/// client), so calls run in `tokio::spawn`ed tasks and axum handlers as they are:
+/// `tokio::spawn(client.get_customer().customer_id("C1").call())`.
 pub trait Operation: sealed::Request {
     /// The operation's metadata (`operationId`, method, path template).
     fn meta(&self) -> &'static OperationMeta {
@@ -124,7 +123,7 @@ pub trait Operation: sealed::Request {
     fn call_with_response(
         self,
     ) -> impl Future<Output = Result<ResponseValue<Self::Output>, Error>> + Send {
-        run(self, false)
+        run(self)
     }
 }
 
@@ -172,21 +171,11 @@ impl<R: sealed::Request> sealed::Request for WithOptions<R> {
     }
 }
 
-/// Sends `operation` with its HTTP exchange in a task of its own, so it makes
-/// progress while the caller does not poll (pagination read-ahead). Dropping the
-/// returned future aborts that task.
-pub(crate) async fn call_in_background<O: Operation>(operation: O) -> Result<O::Output, Error> {
-    run(operation, true).await.map(ResponseValue::into_inner)
-}
-
 /// Sends `operation` inside a call context made on the first poll, so the
 /// call's deadline counts from when it is awaited, not from when it was built.
-async fn run<O: Operation>(
-    operation: O,
-    background: bool,
-) -> Result<ResponseValue<O::Output>, Error> {
+async fn run<O: Operation>(operation: O) -> Result<ResponseValue<O::Output>, Error> {
     let options = operation.options().unwrap_or_default();
-    let context = CallContext::with_options(O::META, background, options);
+    let context = CallContext::with_options(O::META, options);
     let telemetry = CallSpan::start(O::META);
     let result = async {
         if let Some(source) = context.invalid_options() {
@@ -215,7 +204,7 @@ async fn run<O: Operation>(
 /// macro means the same wherever it expands.
 macro_rules! operation {
     ($index:expr, $builder:ident -> $output:ty) => {
-        impl<'a> $crate::operation::sealed::Request for $crate::generated::builder::$builder<'a> {
+        impl $crate::operation::sealed::Request for $crate::generated::builder::$builder {
             type Output = $output;
             const META: &'static $crate::meta::OperationMeta =
                 &$crate::generated::OPERATIONS[$index];

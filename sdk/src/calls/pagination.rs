@@ -51,10 +51,10 @@ use std::task::{Context, Poll};
 
 use futures_util::Stream;
 use futures_util::future::BoxFuture;
+use tracing::Instrument;
 
 use crate::error::Error;
 pub use crate::error::PaginationErrorKind;
-use crate::generated::Client;
 use crate::operation::{Operation, WithOptions};
 use imprint_types::ValidationError;
 
@@ -96,18 +96,12 @@ pub(crate) mod sealed {
 /// `use imprint::prelude::*;`.
 pub trait Paginated: sealed::PageRequest + Operation {
     /// Every item of every page, with default options.
-    fn stream<'a>(self) -> Items<'a, Self>
-    where
-        Self: 'a,
-    {
+    fn stream(self) -> Items<Self> {
         self.paginate().items()
     }
 
     /// Pagination with options (page size, read-ahead, a cap on items).
-    fn paginate<'a>(self) -> Paginator<'a, Self>
-    where
-        Self: 'a,
-    {
+    fn paginate(self) -> Paginator<Self> {
         Paginator {
             request: self,
             page_size: None,
@@ -115,7 +109,6 @@ pub trait Paginated: sealed::PageRequest + Operation {
             read_ahead: false,
             max_items: None,
             max_pages: None,
-            _life: std::marker::PhantomData,
         }
     }
 }
@@ -151,17 +144,16 @@ impl<R: sealed::PageRequest> sealed::PageRequest for WithOptions<R> {
 /// Options for one pagination; finish with [`items`](Paginator::items) or
 /// [`pages`](Paginator::pages).
 #[must_use = "a paginator does nothing until turned into a stream"]
-pub struct Paginator<'a, B> {
+pub struct Paginator<B> {
     request: B,
     page_size: Option<NonZeroU32>,
     refused: Option<ValidationError>,
     read_ahead: bool,
     max_items: Option<u64>,
     max_pages: Option<u64>,
-    _life: std::marker::PhantomData<&'a ()>,
 }
 
-impl<'a, B: Paginated + 'a> Paginator<'a, B> {
+impl<B: Paginated> Paginator<B> {
     /// Items per page (`limit`). Without it, the request's own `limit` applies
     /// (the API's default is 10). The API takes 1 to 2³¹ − 1: another size
     /// makes the stream's first item an [`Error::Validation`] on field
@@ -200,9 +192,9 @@ impl<'a, B: Paginated + 'a> Paginator<'a, B> {
     }
 
     /// A stream of whole pages (the operation's response type).
-    pub fn pages(self) -> Pages<'a, B> {
+    pub fn pages(self) -> Pages<B> {
         // A refused setting is the stream's first and only item.
-        let refused = self.refused.map(|source| -> Fetch<'a, B::Output> {
+        let refused = self.refused.map(|source| -> Fetch<B::Output> {
             Box::pin(futures_util::future::ready(Err(Error::Validation {
                 operation: Some(B::META.id),
                 source,
@@ -222,7 +214,7 @@ impl<'a, B: Paginated + 'a> Paginator<'a, B> {
     }
 
     /// A stream of items, page after page.
-    pub fn items(self) -> Items<'a, B> {
+    pub fn items(self) -> Items<B> {
         let remaining = self.max_items;
         Items {
             pages: self.pages(),
@@ -234,7 +226,7 @@ impl<'a, B: Paginated + 'a> Paginator<'a, B> {
 
 /// A stream of pages; see [`Paginator::pages`].
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<'a, B: Paginated + 'a> {
+pub struct Pages<B: Paginated> {
     request: B,
     page_size: Option<NonZeroU32>,
     read_ahead: bool,
@@ -243,22 +235,22 @@ pub struct Pages<'a, B: Paginated + 'a> {
     /// Pages still wanted, when capped.
     pages_left: Option<u64>,
     trail: Trail,
-    current: Option<Fetch<'a, B::Output>>,
-    ahead: Option<Fetch<'a, B::Output>>,
+    current: Option<Fetch<B::Output>>,
+    ahead: Option<Fetch<B::Output>>,
     done: bool,
 }
 
-type Fetch<'a, T> = BoxFuture<'a, Result<T, Error>>;
+type Fetch<T> = BoxFuture<'static, Result<T, Error>>;
 
 // The streams never pin their fields (the futures are boxed), so moving them is
 // always fine, whatever the builder and item types are.
-impl<'a, B: Paginated + 'a> Unpin for Pages<'a, B> {}
-impl<'a, B: Paginated + 'a> Unpin for Items<'a, B> {}
+impl<B: Paginated> Unpin for Pages<B> {}
+impl<B: Paginated> Unpin for Items<B> {}
 
-impl<'a, B: Paginated + 'a> Pages<'a, B> {
-    /// The request for the next page; `background` gives its exchange a task of
-    /// its own (read-ahead).
-    fn fetch(&self, background: bool) -> Fetch<'a, B::Output> {
+impl<B: Paginated> Pages<B> {
+    /// The request for the next page; `background` gives it a task of its own
+    /// (read-ahead).
+    fn fetch(&self, background: bool) -> Fetch<B::Output> {
         let limit = match (self.page_size, self.remaining) {
             // Never ask for more than the cap still wants.
             (Some(size), Some(left)) => {
@@ -271,7 +263,7 @@ impl<'a, B: Paginated + 'a> Pages<'a, B> {
             .clone()
             .with_page(limit, self.trail.next_after.clone());
         if background {
-            Box::pin(crate::operation::call_in_background(request))
+            Box::pin(in_background(request.call()))
         } else {
             Box::pin(request.call())
         }
@@ -352,7 +344,7 @@ impl Trail {
     }
 }
 
-impl<'a, B: Paginated + 'a> Stream for Pages<'a, B> {
+impl<B: Paginated> Stream for Pages<B> {
     type Item = Result<B::Output, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -388,13 +380,13 @@ impl<'a, B: Paginated + 'a> Stream for Pages<'a, B> {
 
 /// A stream of items; see [`Paginator::items`] and [`Paginated::stream`].
 #[must_use = "streams do nothing unless polled"]
-pub struct Items<'a, B: Paginated + 'a> {
-    pages: Pages<'a, B>,
+pub struct Items<B: Paginated> {
+    pages: Pages<B>,
     buffer: VecDeque<B::Item>,
     remaining: Option<u64>,
 }
 
-impl<'a, B: Paginated + 'a> Stream for Items<'a, B> {
+impl<B: Paginated> Stream for Items<B> {
     type Item = Result<B::Item, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -418,113 +410,22 @@ impl<'a, B: Paginated + 'a> Stream for Items<'a, B> {
     }
 }
 
-/// A stream that owns its client: it can be returned from a function that
-/// takes a [`Client`] by value, stored, and moved across tasks
-/// (`Send + 'static`).
-///
-/// `make` builds the stream from a reference to the client the stream keeps;
-/// box it with `.boxed()` (`futures::StreamExt`). Nothing is sent until the
-/// stream is polled, pages are fetched as with the borrowing streams, and
-/// dropping the stream drops the request in flight.
-///
-/// ```
-/// use futures::{Stream, StreamExt, TryStreamExt};
-/// use imprint::prelude::*;
-/// use imprint::pagination::OwnedStream;
-/// use imprint::{Client, Error, types::Customer};
-///
-/// fn customers(client: Client) -> impl Stream<Item = Result<Customer, Error>> + Send + 'static {
-///     OwnedStream::new(client, |client| client.search_customers().stream().boxed())
-/// }
-///
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let fake = imprint_mock::FakeImprint::start().await?;
-/// # let client = Client::builder().api_key(fake.api_key()).base_url(fake.base_url()).build()?;
-/// let count = tokio::spawn(customers(client).try_fold(0, |n, _| async move { Ok(n + 1) })).await??;
-/// assert_eq!(count, 300);
-/// # Ok(()) }
-/// ```
-#[must_use = "streams do nothing unless polled"]
-pub struct OwnedStream<T> {
-    /// Runs the borrowing stream over the client it owns, handing each item
-    /// over through `slot` and pausing until it is taken.
-    driver: BoxFuture<'static, ()>,
-    slot: std::sync::Arc<std::sync::Mutex<Option<Result<T, Error>>>>,
-    done: bool,
-}
-
-impl<T: Send + 'static> OwnedStream<T> {
-    /// A stream built by `make` over `client`, which the stream owns.
-    pub fn new<F>(client: Client, make: F) -> Self
-    where
-        F: for<'c> FnOnce(&'c Client) -> futures_util::stream::BoxStream<'c, Result<T, Error>>
-            + Send
-            + 'static,
-    {
-        use futures_util::StreamExt;
-        let slot = std::sync::Arc::new(std::sync::Mutex::new(None));
-        let out = std::sync::Arc::clone(&slot);
-        let driver = Box::pin(async move {
-            let mut stream = make(&client);
-            while let Some(item) = stream.next().await {
-                *lock(&out) = Some(item);
-                YieldOnce(false).await;
-            }
-        });
-        OwnedStream {
-            driver,
-            slot,
-            done: false,
+/// Runs `call` in a task of its own, so it makes progress while nobody polls
+/// the stream; dropping the returned future aborts the task. The task carries
+/// the current span, so the call's telemetry keeps its parent.
+async fn in_background<T: Send + 'static>(
+    call: impl Future<Output = Result<T, Error>> + Send + 'static,
+) -> Result<T, Error> {
+    struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+    impl<T> Drop for AbortOnDrop<T> {
+        fn drop(&mut self) {
+            self.0.abort();
         }
     }
-}
-
-fn lock<T>(slot: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // Nothing is left half-written by a panic while holding this lock.
-    slot.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// Pending once, so the driver stops after each item; the stream polls it
-/// again when its consumer asks for the next item.
-struct YieldOnce(bool);
-
-impl std::future::Future for YieldOnce {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            Poll::Pending
-        }
-    }
-}
-
-impl<T> Stream for OwnedStream<T> {
-    type Item = Result<T, Error>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if this.done {
-            return Poll::Ready(None);
-        }
-        // A finished driver is never polled again.
-        this.done = this.driver.as_mut().poll(cx).is_ready();
-        match lock(&this.slot).take() {
-            Some(item) => Poll::Ready(Some(item)),
-            None if this.done => Poll::Ready(None),
-            None => Poll::Pending,
-        }
-    }
-}
-
-impl<T> std::fmt::Debug for OwnedStream<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OwnedStream")
-            .field("done", &self.done)
-            .finish_non_exhaustive()
+    let mut task = AbortOnDrop(tokio::spawn(call.in_current_span()));
+    match (&mut task.0).await {
+        Ok(result) => result,
+        Err(join) => std::panic::resume_unwind(join.into_panic()),
     }
 }
 
@@ -550,7 +451,7 @@ impl ItemId for Option<String> {
 /// index; every path is absolute, so the macro means the same wherever it expands.
 macro_rules! paginated {
     ($builder:ident, $params:ident, $item:ty, $id:ident) => {
-        impl<'a> $crate::pagination::sealed::PageRequest for $crate::generated::builder::$builder<'a> {
+        impl $crate::pagination::sealed::PageRequest for $crate::generated::builder::$builder {
             type Item = $item;
 
             fn with_page(

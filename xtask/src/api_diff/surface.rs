@@ -153,8 +153,8 @@ fn read_operation(
     let mut params = BTreeMap::new();
     for field in fields {
         let Some(name) = &field.ident else { continue };
-        if matches!(field.ty, syn::Type::Reference(_)) {
-            continue; // the client the builder borrows
+        if name == "client" {
+            continue; // the client the builder holds, not a parameter
         }
         let set = result_ok(&field.ty).unwrap_or(&field.ty);
         let (ty, required_by_type) = match option_inner(set) {

@@ -12,6 +12,7 @@ pub mod client_docs;
 pub mod constructors;
 pub mod open_enums;
 pub mod optional_setters;
+pub mod owned_builders;
 pub mod redacted_debug;
 pub mod request_debug;
 pub mod schemars_feature;
@@ -76,7 +77,7 @@ pub struct Refinement {
 /// the ones before it wrote (the docs of `Client` methods are made from the
 /// setters as progenitor wrote them); the drift check shows what a change of
 /// order changes in the generated files.
-pub const REFINEMENTS: [Refinement; 10] = [
+pub const REFINEMENTS: [Refinement; 11] = [
     Refinement {
         name: "client docs",
         does: "operations documented with .call()",
@@ -88,6 +89,12 @@ pub const REFINEMENTS: [Refinement; 10] = [
         does: "constructors no longer public",
         scope: Scope::Root,
         run: |items| Ok(constructors::restrict(items)),
+    },
+    Refinement {
+        name: "owned builders",
+        does: "operation builders owning a clone of the client, so they and their streams are 'static",
+        scope: Scope::Root,
+        run: |items| Ok(owned_builders::own(items)),
     },
     Refinement {
         name: "request debug",

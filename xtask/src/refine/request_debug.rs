@@ -15,7 +15,7 @@ use super::remove_derive;
 use crate::classification::class_of;
 
 /// Rewrites `Debug` of `Client` among `items` (the generated file) and of
-/// every struct of its `builder` module that holds a `client` reference;
+/// every struct of its `builder` module that holds a `client`;
 /// returns their names.
 pub fn rewrite(items: &mut Vec<syn::Item>) -> Vec<String> {
     let mut changed = client(items);
@@ -54,11 +54,11 @@ fn builders_debug(items: &mut Vec<syn::Item>) -> Vec<String> {
         let syn::Fields::Named(fields) = &s.fields else {
             continue;
         };
-        let borrows_client = fields.named.iter().any(|field| {
-            field.ident.as_ref().is_some_and(|i| i == "client")
-                && matches!(field.ty, syn::Type::Reference(_))
-        });
-        if !borrows_client {
+        let holds_client = fields
+            .named
+            .iter()
+            .any(|field| field.ident.as_ref().is_some_and(|i| i == "client"));
+        if !holds_client {
             continue;
         }
         let entries: Vec<proc_macro2::TokenStream> = fields

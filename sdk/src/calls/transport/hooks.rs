@@ -4,7 +4,7 @@
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderName, USER_AGENT};
 
-use super::{background, body_limit, retry};
+use super::{body_limit, retry};
 use crate::call::CallContext;
 use crate::config::{Config, MERCHANT_KEY_HEADER};
 use crate::generated::Client;
@@ -42,8 +42,8 @@ impl ClientHooks<Config> for Client {
         Ok(())
     }
 
-    /// Sends the request: retried when the operation is safe to repeat, in a
-    /// task of its own when the call asked for read-ahead, its body bounded.
+    /// Sends the request: retried when the operation is safe to repeat, its
+    /// body bounded.
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -59,13 +59,9 @@ impl ClientHooks<Config> for Client {
             return Ok(body_limit::limit(response, config.max_response_body));
         };
         call.note_body_limit(config.max_response_body);
-        if call.background() {
-            background::send(self.client().clone(), config.clone(), call, request).await
-        } else {
-            // On the heap: the send loop's state would otherwise be carried
-            // inline through every layer of the call's future.
-            Box::pin(retry::send(self.client(), config, &call, request)).await
-        }
+        // On the heap: the send loop's state would otherwise be carried
+        // inline through every layer of the call's future.
+        Box::pin(retry::send(self.client(), config, &call, request)).await
     }
 }
 
@@ -121,7 +117,7 @@ mod tests {
     #[tokio::test]
     async fn pre_hands_a_refusal_to_the_call_as_it_is() {
         let meta: &'static OperationMeta = OperationMeta::by_id("searchCustomersPost").unwrap();
-        let call = CallContext::new(meta, false);
+        let call = CallContext::new(meta);
         let mut bad = request(r#"{"ssn":"12345"}"#);
         let result = call
             .scope(async { client(false).pre::<()>(&mut bad, &info()).await })

@@ -7,7 +7,6 @@
 //! client follows no redirect and lets no lower layer repeat a request (see
 //! [`ClientBuilder::http_client`](crate::ClientBuilder::http_client)).
 
-mod background;
 mod body_limit;
 mod decision;
 mod hooks;
