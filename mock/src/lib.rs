@@ -163,7 +163,8 @@ impl FakeImprintBuilder {
     }
 
     /// Binds `127.0.0.1` on a free port and starts serving. Fails with
-    /// `InvalidInput` if the webhook URL is not on a loopback host.
+    /// `InvalidInput` if the webhook URL is not on a loopback host, and with
+    /// an error of kind `Other` if no HTTP client can be built to send to it.
     pub async fn start(self) -> std::io::Result<FakeImprint> {
         if let Some(url) = &self.webhook_url
             && !webhooks::is_loopback(url)
@@ -187,7 +188,7 @@ impl FakeImprintBuilder {
                 self.api_key.clone(),
             )),
             controls: Arc::new(Controls::default()),
-            outbox: Outbox::new(Webhook::new(self.webhook_secret.as_str()), self.webhook_url),
+            outbox: Outbox::new(Webhook::new(self.webhook_secret.as_str()), self.webhook_url)?,
         });
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let handler = {

@@ -51,21 +51,30 @@ pub(crate) struct Outbox {
 }
 
 impl Outbox {
-    pub(crate) fn new(webhook: Webhook, url: Option<String>) -> Self {
-        let http = url.as_ref().map(|_| {
-            reqwest::Client::builder()
-                .no_proxy()
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(5))
-                .build()
-                .expect("a client without TLS settings builds")
-        });
-        Outbox {
+    /// The outbox; fails when the HTTP client for `url` cannot be built.
+    pub(crate) fn new(webhook: Webhook, url: Option<String>) -> std::io::Result<Self> {
+        let http = match &url {
+            // The SDK's TLS: its provider is set on this client, so a build
+            // with `rustls-ring` alone does not need a process-wide one.
+            Some(_) => Some(
+                imprint::tls::http_client_builder()
+                    .map_err(std::io::Error::other)?
+                    .no_proxy()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .timeout(Duration::from_secs(5))
+                    .build()
+                    .map_err(|_| {
+                        std::io::Error::other("the webhook sender's HTTP client could not be built")
+                    })?,
+            ),
+            None => None,
+        };
+        Ok(Outbox {
             webhook,
             url,
             http,
             sent: Mutex::new(Vec::new()),
-        }
+        })
     }
 
     /// Signs and records each payload, POSTing it first when a URL is set, and

@@ -66,13 +66,14 @@
 //!   mocks generated for every operation.
 //! - `schemars`: `schemars::JsonSchema` for every generated type, and
 //!   `component_schemas()`, the schema of each spec component's Rust type.
-//! - TLS, exactly one of: `rustls-aws-lc` (the default: rustls with aws-lc-rs,
-//!   which offers post-quantum key exchange and a FIPS build; its C library is
-//!   built with cc, and cmake on some targets) or `rustls-ring` (rustls with
-//!   ring, which needs no C toolchain beyond ring's own and builds faster:
-//!   `default-features = false, features = ["rustls-ring", "webhooks"]`). With `rustls-ring`
-//!   the SDK installs ring as rustls' process-wide provider when a client is
-//!   built, unless one is installed already.
+//! - TLS: `rustls-aws-lc` (the default: rustls with aws-lc-rs, which offers
+//!   post-quantum key exchange and a FIPS build; its C library is built with
+//!   cc, and cmake on some targets) or `rustls-ring` (rustls with ring, which
+//!   needs no C toolchain beyond ring's own and builds faster:
+//!   `default-features = false, features = ["rustls-ring", "webhooks"]`). Both
+//!   on is allowed (aws-lc-rs is used); neither gives a build that talks plain
+//!   http only. Every client carries its provider; nothing is installed
+//!   process-wide ([`tls`] says what your own reqwest clients need).
 //! - `webhooks` (on by default): webhook verification, [`webhook`]. Its HMAC,
 //!   SHA-256 and hex crates, and serde_path_to_error for a payload that does
 //!   not decode, are the only ones it adds; a service that only calls the API
@@ -86,12 +87,6 @@
 //! are listed in [`telemetry`].
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-
-#[cfg(all(feature = "rustls-aws-lc", feature = "rustls-ring"))]
-compile_error!(
-    "imprint-sdk's TLS features `rustls-aws-lc` and `rustls-ring` exclude each other: \
-     enable exactly one (with `rustls-ring`, set `default-features = false`)"
-);
 
 // The facade's layers, lowest first, one folder each: a module uses only the
 // ones above it (ARCHITECTURE.md draws it, `tests/integration/layers.rs` lists
@@ -131,9 +126,11 @@ mod calls {
     pub mod pagination;
 }
 
-/// Building clients: their proxy, then the builder.
+/// Building clients: their proxy and TLS, then the builder.
 mod clients {
     pub mod proxy;
+
+    pub mod tls;
 
     pub mod client;
 }
@@ -145,6 +142,7 @@ use settings::{auth, config};
 use values::{meta, retry_policy};
 
 pub use calls::{pagination, telemetry};
+pub use clients::tls;
 
 // On top:
 #[cfg(feature = "webhooks")]

@@ -102,8 +102,7 @@ async fn the_partner_flow_runs_against_the_fake() -> Result<()> {
         .await?;
 
     // Transactions and rewards, each in a task of its own.
-    let spent =
-        tokio::spawn(transactions(&client, &customer_id).try_collect::<Vec<_>>());
+    let spent = tokio::spawn(transactions(&client, &customer_id).try_collect::<Vec<_>>());
     let earned = tokio::spawn(rewards(&client, &customer_id).try_collect::<Vec<_>>());
     let (spent, earned) = (spent.await??, earned.await??);
     assert!(!spent.is_empty());

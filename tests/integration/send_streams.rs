@@ -75,7 +75,13 @@ async fn streams_and_calls_fit_an_axum_handler() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn builders_spawn_as_they_are() {
     let (_fake, client) = fake().await;
-    let listed = tokio::spawn(client.search_customers().limit(5).stream().try_collect::<Vec<_>>());
+    let listed = tokio::spawn(
+        client
+            .search_customers()
+            .limit(5)
+            .stream()
+            .try_collect::<Vec<_>>(),
+    );
     let page = tokio::spawn(client.search_customers().limit(5).call());
     drop(client);
     assert_eq!(listed.await.unwrap().unwrap().len(), 300);

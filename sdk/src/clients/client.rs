@@ -15,6 +15,7 @@ use crate::error::{ConfigError, Error};
 use crate::generated::Client;
 use crate::proxy::{ProxySetting, is_loopback};
 use crate::retry_policy::RetryPolicy;
+use crate::tls;
 
 /// Which Imprint deployment to talk to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -265,6 +266,10 @@ impl ClientBuilder {
     /// names (a proxy set on your builder is dropped: name it there), and no
     /// `connection_verbose` (it logs every byte at TRACE: API key and SSNs).
     ///
+    /// Its TLS settings are yours. With `rustls-ring` alone and no process-wide
+    /// rustls provider installed, reqwest cannot build them (it would panic):
+    /// the SDK's TLS ([`tls`](crate::tls)) replaces them then.
+    ///
     /// hyper still re-sends a request whose pooled connection turned out to be
     /// closed *before any byte of it was written*; that cannot reach the server
     /// twice, so it is safe for every operation.
@@ -295,13 +300,14 @@ impl ClientBuilder {
             return Err(ConfigError::new("base_url", NO_TLS).into());
         }
         let proxy = self.proxy.resolve(&target, |name| std::env::var_os(name))?;
-        // reqwest 0.13 names no provider without aws-lc-rs: it takes rustls'
-        // process-wide one, so ring becomes that unless the application chose.
-        #[cfg(feature = "rustls-ring")]
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = self
-            .http
-            .unwrap_or_default()
+        let http = match self.http {
+            // The application's TLS settings stay, unless reqwest could only
+            // panic on them (see `tls`).
+            Some(builder) if tls::reqwest_has_a_provider() => builder,
+            Some(builder) => tls::with_sdk_tls(builder)?,
+            None => tls::http_client_builder()?,
+        };
+        let http = http
             .no_proxy()
             .connection_verbose(false)
             .redirect(reqwest::redirect::Policy::none())

@@ -41,7 +41,10 @@ pub fn own(items: &mut [syn::Item]) -> Vec<String> {
     for item in items.iter_mut() {
         unborrow.visit_item_mut(item);
     }
-    owned.into_iter().map(|name| format!("builder::{name}")).collect()
+    owned
+        .into_iter()
+        .map(|name| format!("builder::{name}"))
+        .collect()
 }
 
 /// When `item` is a struct with a field `client: &'a super::Client`, makes
