@@ -95,6 +95,7 @@ const SDK: Crate = Crate {
             &["error", "generated", "operation", "telemetry"],
         ),
         ("proxy", &["error"]),
+        ("tls", &["error"]),
         (
             "client",
             &[
@@ -104,6 +105,7 @@ const SDK: Crate = Crate {
                 "generated",
                 "proxy",
                 "retry_policy",
+                "tls",
             ],
         ),
     ],
