@@ -44,8 +44,9 @@ mod values {
 pub mod types {
     include!("generated/types.rs");
 
-    /// A builder for each type: `types::builder::Customer::default().…`,
-    /// then `types::Customer::try_from(builder)`.
+    /// A builder for each type, named after it: `types::Customer::builder()`
+    /// (a [`CustomerBuilder`](builder::CustomerBuilder)) `.…`, then
+    /// `types::Customer::try_from(builder)`.
     pub mod builder {
         include!("generated/type_builders.rs");
     }

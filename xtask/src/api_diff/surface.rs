@@ -390,9 +390,19 @@ fn field(f: &syn::Field, unset: Option<&BTreeSet<String>>) -> Field {
     }
 }
 
-/// The fields `types::builder::<name>` starts as errors (no default), when
-/// that builder exists.
+/// The fields the builder of type `name` starts as errors (no default), when
+/// that builder exists (`types::builder::<name>Builder`, or `<name>` as
+/// generations before the builders were renamed had it).
 fn must_set(builders: &[syn::Item], name: &str) -> Option<BTreeSet<String>> {
+    let renamed = format!("{name}{}", crate::refine::builder_names::SUFFIX);
+    let name = if builders
+        .iter()
+        .any(|item| matches!(item, syn::Item::Struct(s) if s.ident == renamed))
+    {
+        renamed.as_str()
+    } else {
+        name
+    };
     let exists = builders
         .iter()
         .any(|item| matches!(item, syn::Item::Struct(s) if s.ident == name));

@@ -1,7 +1,7 @@
 //! Rust types as the report names them: each path by its last segment
 //! (`::std::option::Option<::std::string::String>` → `Option<String>`), so the
 //! same type reads the same whether progenitor spelled it `types::X`,
-//! `super::X` or `types::builder::X`.
+//! `super::X` or its builder `types::builder::XBuilder`.
 
 use std::collections::BTreeSet;
 
@@ -11,7 +11,7 @@ use quote::ToTokens;
 pub fn render(ty: &syn::Type) -> String {
     match ty {
         syn::Type::Path(path) if path.qself.is_none() => match path.path.segments.last() {
-            Some(last) => segment(last),
+            Some(last) => segment(path_name(&path.path), last),
             None => tokens(ty),
         },
         syn::Type::Reference(reference) => {
@@ -34,8 +34,22 @@ pub fn render(ty: &syn::Type) -> String {
     }
 }
 
-fn segment(segment: &syn::PathSegment) -> String {
-    let name = segment.ident.to_string();
+/// The name `path` stands for: its last segment's, a type's builder read as
+/// the type (`types::builder::CustomerBuilder` → `Customer`).
+fn path_name(path: &syn::Path) -> String {
+    let segments = &path.segments;
+    let name = segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let in_builder = segments.len() > 1 && segments[segments.len() - 2].ident == "builder";
+    match name.strip_suffix(crate::refine::builder_names::SUFFIX) {
+        Some(type_name) if in_builder => type_name.to_string(),
+        _ => name,
+    }
+}
+
+fn segment(name: String, segment: &syn::PathSegment) -> String {
     let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
         return name;
     };
@@ -97,8 +111,8 @@ pub fn mentioned(ty: &syn::Type, names: &mut BTreeSet<String>) {
     struct Names<'n>(&'n mut BTreeSet<String>);
     impl<'ast> syn::visit::Visit<'ast> for Names<'_> {
         fn visit_type_path(&mut self, path: &'ast syn::TypePath) {
-            if let Some(last) = path.path.segments.last() {
-                self.0.insert(last.ident.to_string());
+            if !path.path.segments.is_empty() {
+                self.0.insert(path_name(&path.path));
             }
             syn::visit::visit_type_path(self, path);
         }
@@ -123,7 +137,7 @@ mod tests {
             "Option<String>"
         );
         assert_eq!(
-            short(syn::parse_quote!(types::builder::Body)),
+            short(syn::parse_quote!(types::builder::BodyBuilder)),
             short(syn::parse_quote!(super::Body))
         );
         assert_eq!(

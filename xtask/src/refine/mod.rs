@@ -8,6 +8,7 @@
 //! strings, a struct with a classified field), never on today's type names.
 
 pub mod api_version;
+pub mod builder_names;
 pub mod client_docs;
 pub mod constructors;
 pub mod open_enums;
@@ -77,7 +78,7 @@ pub struct Refinement {
 /// the ones before it wrote (the docs of `Client` methods are made from the
 /// setters as progenitor wrote them); the drift check shows what a change of
 /// order changes in the generated files.
-pub const REFINEMENTS: [Refinement; 11] = [
+pub const REFINEMENTS: [Refinement; 12] = [
     Refinement {
         name: "client docs",
         does: "operations documented with .call()",
@@ -95,6 +96,16 @@ pub const REFINEMENTS: [Refinement; 11] = [
         does: "operation builders owning a clone of the client, so they and their streams are 'static",
         scope: Scope::Root,
         run: |items| Ok(owned_builders::own(items)),
+    },
+    Refinement {
+        name: "builder names",
+        does: "type builders named apart from their types (`CustomerBuilder`)",
+        scope: Scope::Root,
+        run: |items| {
+            builder_names::rename(items).map_err(|name| {
+                format!("a type is already named `{name}`, the name its builder would take")
+            })
+        },
     },
     Refinement {
         name: "request debug",
