@@ -107,9 +107,9 @@ pub fn record(seed: u64, index: usize) -> Record {
         CustomerProgramStatus::Open
     };
     let created = 1_739_473_687 + index as u64 * 3_600;
-    let timestamp = chrono::DateTime::from_timestamp(created as i64, 0)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let timestamp = imprint::Timestamp::from(
+        chrono::DateTime::from_timestamp(created as i64, 0).unwrap_or_default(),
+    );
     let dob = DateOfBirth {
         year: Some(year as i64),
         month: NonZeroU64::new(month),
@@ -170,7 +170,11 @@ pub fn payment_methods(seed: u64, index: usize) -> Vec<Value> {
         .statuses
         .values()
         .all(|s| *s == CustomerProgramStatus::Open);
-    let created = customer.created_at.clone().unwrap_or_default();
+    let created = customer
+        .created_at
+        .as_ref()
+        .map(imprint::Timestamp::as_str)
+        .unwrap_or_default();
     let mut mix = Mix(seed ^ 0x5EED_CA2D ^ index as u64);
     let pan = format!("4000{:012}", mix.below(1_000_000_000_000));
     let card = json!({

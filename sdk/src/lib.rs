@@ -172,8 +172,8 @@ pub use generated::{Client, builder};
 #[cfg(feature = "schemars")]
 pub use imprint_types::component_schemas;
 pub use imprint_types::{
-    IntoOptional, PathSegment, REDACTED, Sensitive, Ssn, UnknownValue, ValidationError,
-    classification, types,
+    IntoOptional, PathSegment, REDACTED, Sensitive, Ssn, Timestamp, TimestampError, UnknownValue,
+    ValidationError, chrono, classification, types,
 };
 pub use meta::{OperationMeta, PageParams, Safety};
 pub use operation::{Operation, WithOptions};

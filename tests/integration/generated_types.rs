@@ -319,3 +319,80 @@ fn unknown_event_debug_scrubs_its_payload() {
     }
     assert!(shown.contains("KIND_ADDED_LATER"), "{shown}");
 }
+
+/// Every RFC 3339 value is a `Timestamp`: one that does not parse (no offset
+/// here) does not fail the response, and keeps its text; the request side
+/// sends what was set, byte for byte.
+#[tokio::test]
+async fn timestamps_that_do_not_parse_keep_the_response_and_their_text() {
+    let server = MockServer::start_async().await;
+    let customer = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v2/customers/C1");
+            then.status(200).json_body(json!({
+                "id": "C1",
+                "created_at": "2025-02-13 19:08:07",
+                "updated_at": "2025-02-13T19:08:07.000+01:00",
+            }));
+        })
+        .await;
+    let intent = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v2/transaction_intents")
+                .json_body_includes(r#"{"expected_date":"2025-03-01T00:00:00Z"}"#);
+            then.status(200).json_body(json!({
+                "id": "TI1", "customer_id": "C1", "amount": 100, "currency": "USD",
+                "status": "PENDING", "created_at": "soon"
+            }));
+        })
+        .await;
+    let client = client(&server);
+    let found = client
+        .get_customer()
+        .customer_id("C1")
+        .call()
+        .await
+        .unwrap();
+    let created = found.created_at.unwrap();
+    assert_eq!(created.as_str(), "2025-02-13 19:08:07");
+    assert_eq!(created.to_datetime(), None);
+    let updated = found.updated_at.unwrap();
+    assert_eq!(
+        updated.to_datetime().map(|t| t.to_rfc3339()),
+        Some("2025-02-13T18:08:07+00:00".to_string())
+    );
+    customer.assert_calls_async(1).await;
+
+    let body = types::CreateTransactionIntentBody::builder()
+        .customer_id("C1")
+        .amount(100)
+        .currency("USD")
+        .payment_method_id("P1")
+        .expected_date("2025-03-01T00:00:00Z");
+    let created = client
+        .create_transaction_intent()
+        .body(body)
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(created.created_at.as_str(), "soon");
+    intent.assert_calls_async(1).await;
+
+    let refused = client
+        .create_transaction_intent()
+        .body(
+            types::CreateTransactionIntentBody::builder()
+                .customer_id("C1")
+                .amount(100)
+                .currency("USD")
+                .payment_method_id("P1")
+                .expected_date("next week"),
+        )
+        .call()
+        .await
+        .unwrap_err();
+    assert!(refused.is_validation(), "{refused}");
+    assert!(refused.to_string().contains("expected_date"), "{refused}");
+    intent.assert_calls_async(1).await;
+}

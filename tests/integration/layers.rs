@@ -36,12 +36,19 @@ const TYPES: Crate = Crate {
         ("optional", &[]),
         ("path_segment", &["validation"]),
         ("sensitive", &["validation"]),
+        ("timestamp", &["optional"]),
         ("redact", &["classification", "sensitive"]),
         ("json_path", &["classification"]),
         ("validate", &["sensitive", "validation"]),
         // The generated types, their builders and their schemas.
-        ("types", &["redact", "sensitive", "unknown_value"]),
-        ("type_builders", &["optional", "redact", "sensitive"]),
+        (
+            "types",
+            &["redact", "sensitive", "timestamp", "unknown_value"],
+        ),
+        (
+            "type_builders",
+            &["optional", "redact", "sensitive", "timestamp"],
+        ),
         ("schemas", &["path_segment", "sensitive"]),
         ("extensions", &["types", "validate", "validation"]),
     ],

@@ -10,8 +10,9 @@
 //!   `cargo xtask codegen`, with a builder each in [`types::builder`].
 //! - Values: [`Ssn`] and [`Sensitive`] (never printed), [`PathSegment`] (one
 //!   URL path segment, checked), [`UnknownValue`] (an enum value Imprint added),
-//!   [`IntoOptional`], [`ValidationError`], and [`classification`], the table
-//!   of secret and personal fields.
+//!   [`Timestamp`] (every RFC 3339 value, kept as sent), [`IntoOptional`],
+//!   [`ValidationError`], and [`classification`], the table of secret and
+//!   personal fields.
 //!
 //! [Imprint SDK]: https://docs.rs/imprint-sdk
 #![warn(missing_docs)]
@@ -31,6 +32,8 @@ mod values {
     pub mod path_segment;
 
     pub mod sensitive;
+
+    pub mod timestamp;
 
     pub mod redact;
 
@@ -62,6 +65,7 @@ pub use values::classification;
 pub use values::optional::IntoOptional;
 pub use values::path_segment::PathSegment;
 pub use values::sensitive::{REDACTED, Sensitive, Ssn};
+pub use values::timestamp::{Timestamp, TimestampError};
 pub use values::unknown_value::UnknownValue;
 pub use values::validation::ValidationError;
 
@@ -69,6 +73,10 @@ pub use values::validation::ValidationError;
 /// decode-error paths and request checks. Not a stable API.
 #[doc(hidden)]
 pub use values::{json_path, redact, validate};
+
+/// chrono, whose `DateTime<Utc>` [`Timestamp::to_datetime`] returns: the
+/// version the types are built with.
+pub use chrono;
 
 // The paths the values and the generated code name each other by.
 use values::{sensitive, validation};

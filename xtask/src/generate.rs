@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::classification;
 use crate::index;
-use crate::normalize::{self, Rewrite, path_segments, sensitive, walk};
+use crate::normalize::{self, Rewrite, path_segments, sensitive, timestamps, walk};
 use crate::refine::{self, Refined};
 use crate::requests;
 use crate::safety::{Exceptions, Safety};
@@ -322,6 +322,17 @@ fn settings() -> GenerationSettings {
     {
         settings.with_replacement(schema, rust_type, std::iter::empty::<TypeImpl>());
     }
+    // Every timestamp (the normalizer marks them all `date-time`) is the
+    // facade's lossless `Timestamp`, not chrono's `DateTime<Utc>`.
+    settings.with_conversion(
+        schemars08::schema::SchemaObject {
+            instance_type: Some(schemars08::schema::InstanceType::String.into()),
+            format: Some(timestamps::FORMAT.to_string()),
+            ..Default::default()
+        },
+        "crate::Timestamp",
+        [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+    );
     // A schema named like a facade type would shadow it under
     // `use imprint::*; use imprint::types::*;`.
     for name in FACADE_NAMES {

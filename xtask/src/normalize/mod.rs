@@ -14,6 +14,7 @@ pub mod page_data;
 pub mod path_segments;
 mod ref_siblings;
 pub mod sensitive;
+pub mod timestamps;
 mod type_arrays;
 mod undeclared_required;
 mod version;
@@ -61,6 +62,8 @@ pub enum Kind {
     SensitiveField,
     /// A string path parameter now takes the facade's checked path segment.
     PathSegment,
+    /// An RFC 3339 string property is now `format: date-time` (a `Timestamp`).
+    Timestamp,
     /// A cursor-paginated list response now requires `data`.
     PageData,
     /// A `required` entry naming an undeclared property was dropped (responses).
@@ -82,6 +85,7 @@ impl Kind {
             Kind::ErrorResponses => "error responses unified into the facade's error path",
             Kind::SensitiveField => "sensitive fields typed as redacting secrets",
             Kind::PathSegment => "path parameters typed as checked path segments",
+            Kind::Timestamp => "RFC 3339 strings typed as timestamps (`format: date-time`)",
             Kind::PageData => "paginated list responses: `data` required",
             Kind::UndeclaredRequired => {
                 "`required` entries naming undeclared properties dropped (responses)"
@@ -108,7 +112,7 @@ type Pass = fn(&mut Value) -> Result<Vec<Rewrite>, Error>;
 /// The passes, in order. Order matters in two places: webhooks go before the
 /// schema passes (their path items are not generated), and `$ref` siblings are
 /// dropped before the passes that follow references.
-const PASSES: [(&str, Pass); 12] = [
+const PASSES: [(&str, Pass); 13] = [
     ("version", version::rewrite),
     ("webhooks", webhooks::set_aside),
     ("type arrays", type_arrays::rewrite),
@@ -119,6 +123,7 @@ const PASSES: [(&str, Pass); 12] = [
     ("error responses", error_responses::unify),
     ("sensitive fields", sensitive::rewrite),
     ("path segments", path_segments::rewrite),
+    ("timestamps", timestamps::rewrite),
     ("page data", page_data::rewrite),
     ("undeclared required", undeclared_required::rewrite),
 ];

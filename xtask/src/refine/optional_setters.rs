@@ -1,16 +1,24 @@
-//! Setters of optional text fields in generated body builders take `&str`.
+//! Setters of optional text and timestamp fields in generated body builders
+//! take `&str`.
 //!
 //! typify's setter for an `Option<String>` field is bounded by
 //! `T: TryInto<Option<String>>`, which `&str` does not satisfy, so
 //! `.partner_customer_id("P1")` fails to compile with an error pointing into
 //! the generated code. Such setters (and those of string newtypes that convert
-//! from `String`) are rebounded on the facade's `crate::IntoOptional`, which
-//! takes the value, an `Option` of it, `String`, `&String` and `&str`; a string
-//! newtype also gets the identity conversion, so passing it still works.
+//! from `String`, and of timestamps) are rebounded on the facade's
+//! `crate::IntoOptional`, which takes the value, an `Option` of it, `String`,
+//! `&String` and `&str` (text a timestamp refuses fails validation, naming the
+//! field); a string newtype also gets the identity conversion, so passing it
+//! still works.
 
 use quote::ToTokens;
 
 use super::impl_of;
+
+/// The text types whose optional setters are rebounded, besides the string
+/// newtypes: `String`, and the facade's `Timestamp` (made from RFC 3339 text).
+const STRING: &str = "::std::string::String";
+const TIMESTAMP: &str = "crate::Timestamp";
 
 /// Rebounds the optional text setters of the `builder` module among `types`
 /// (the generated `types` module, whose string newtypes they may set); returns
@@ -65,8 +73,8 @@ fn rebound(newtypes: &[String], builders: &mut Vec<syn::Item>) -> Vec<String> {
             let newtype = newtypes
                 .iter()
                 .find(|n| inner_name.ends_with(&format!(":: {n}")) || inner_name == **n);
-            let is_string = inner_name.replace(' ', "") == "::std::string::String";
-            if !is_string && newtype.is_none() {
+            let is_text = [STRING, TIMESTAMP].contains(&inner_name.replace(' ', "").as_str());
+            if !is_text && newtype.is_none() {
                 continue;
             }
             if let Some(newtype) = newtype
@@ -77,8 +85,11 @@ fn rebound(newtypes: &[String], builders: &mut Vec<syn::Item>) -> Vec<String> {
             let field = &setter.sig.ident;
             setter.sig.generics.where_clause =
                 Some(syn::parse_quote!(where T: crate::IntoOptional<#inner>));
+            // The message typify's own setters give, which validation reads
+            // the field's name from.
+            let failed = format!("error converting supplied value for {field}: {{e}}");
             setter.block = syn::parse_quote!({
-                self.#field = Ok(crate::IntoOptional::into_optional(value));
+                self.#field = crate::IntoOptional::into_optional(value).map_err(|e| format!(#failed));
                 self
             });
             changed.push(format!("{owner}::{field}"));
@@ -88,8 +99,8 @@ fn rebound(newtypes: &[String], builders: &mut Vec<syn::Item>) -> Vec<String> {
         let ident = quote::format_ident!("{name}");
         builders.push(syn::parse_quote! {
             impl crate::IntoOptional<super::#ident> for super::#ident {
-                fn into_optional(self) -> ::std::option::Option<Self> {
-                    ::std::option::Option::Some(self)
+                fn into_optional(self) -> ::std::result::Result<::std::option::Option<Self>, ::std::string::String> {
+                    ::std::result::Result::Ok(::std::option::Option::Some(self))
                 }
             }
         });
@@ -137,12 +148,19 @@ mod tests {
                 pub fn count<T>(mut self, value: T) -> Self
                 where T: ::std::convert::TryInto<::std::option::Option<i64>>, T::Error: ::std::fmt::Display,
                 { self.count = value.try_into().map_err(|e| format!("{e}")); self }
+                pub fn when<T>(mut self, value: T) -> Self
+                where T: ::std::convert::TryInto<::std::option::Option<crate::Timestamp>>, T::Error: ::std::fmt::Display,
+                { self.when = value.try_into().map_err(|e| format!("{e}")); self }
             }
         };
         let changed = rebound(&string_newtypes(&types.items), &mut builders.items);
-        assert_eq!(changed, ["Body::note", "Body::partner"]);
+        assert_eq!(changed, ["Body::note", "Body::partner", "Body::when"]);
         let text = builders.to_token_stream().to_string();
-        assert!(text.contains("where T : crate :: IntoOptional < :: std :: string :: String > { self . note = Ok (crate :: IntoOptional :: into_optional (value)) ; self }"), "{text}");
+        assert!(text.contains("where T : crate :: IntoOptional < :: std :: string :: String > { self . note = crate :: IntoOptional :: into_optional (value) . map_err (| e | format ! (\"error converting supplied value for note: {e}\")) ; self }"), "{text}");
+        assert!(
+            text.contains("where T : crate :: IntoOptional < crate :: Timestamp >"),
+            "{text}"
+        );
         assert!(
             text.contains(
                 "impl crate :: IntoOptional < super :: PartnerId > for super :: PartnerId"
