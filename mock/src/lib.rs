@@ -10,7 +10,21 @@
 //!   transactions, rewards, orders, order events, keys) is stored and seen by
 //!   later reads, lists and searches. Lists paginate with `limit` and
 //!   `starting_after` and filter as the spec documents. Ids the fake never issued
-//!   get the spec's documented 404 body.
+//!   get the spec's documented 404 body, in the path or in the body.
+//! - **Missing resources named in a body.** A body that names a customer,
+//!   payment method, transaction intent, transaction or order the fake never
+//!   issued is answered as Imprint answers it: 404 with that resource's
+//!   not-found body (the spec's `*NotFoundError` of its `get` operation, the
+//!   `ApiError` envelope for orders, which have none), even where the
+//!   operation documents no 404: `createSession` and `createTransactionIntent`
+//!   (`customer_id`, `payment_method_id`; documented: 400),
+//!   `updateTransactionIntent` (the path's intent, then `customer_id`;
+//!   documented: 400), `createOrder` and `putOrder` (`payment_method_id`),
+//!   `postOrderEvent` (`order_id`; documented: none) and
+//!   `simulateTransactionEvent` (`payment_method_id`, `transaction_id`;
+//!   documented: 409, which the fake keeps for events the state does not
+//!   allow). A value of the wrong type or format is still a 400, and so is a
+//!   payment method that exists but is another customer's.
 //! - **Checks.** The API key, like the real API (401 in Imprint's envelope);
 //!   every query and body against the operation's schema in the spec (400 in
 //!   Imprint's validation shape, naming the field). Anything that is not an

@@ -63,7 +63,10 @@
 //! - `mock`: `mock::FakeImprint`, an in-process fake Imprint server for tests,
 //!   examples and benchmarks.
 //! - `httpmock`: `httpmock::MockServerExt`, typed [httpmock](https://docs.rs/httpmock)
-//!   mocks generated for every operation.
+//!   mocks generated for every operation: its parameters, its success reply,
+//!   and its error replies (one per error status the spec documents, typed by
+//!   its schema, plus `too_many_requests`, `api_error` and `header` for what
+//!   the spec does not document, such as `Retry-After`).
 //! - `schemars`: `schemars::JsonSchema` for every generated type, and
 //!   `component_schemas()`, the schema of each spec component's Rust type.
 //! - TLS: `rustls-aws-lc` (the default: rustls with aws-lc-rs, which offers

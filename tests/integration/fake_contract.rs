@@ -846,6 +846,201 @@ async fn invalid_requests_are_400s_naming_the_field() {
     assert!(fake.webhooks().is_empty());
 }
 
+/// The not-found body the spec's `*NotFoundError` schemas describe.
+fn not_found(kind: &str, noun: &str, param: &str, id: &str) -> Value {
+    json!({ "type": kind, "message": format!("{noun} not found for provided ID: {id}"), "param": param })
+}
+
+#[tokio::test]
+async fn a_body_naming_a_missing_resource_is_its_not_found_404() {
+    let fake = FakeImprint::builder().customers(30).start().await.unwrap();
+    let raw = Raw::new(&fake);
+    let id = fake.customer(active_with_loan(&fake)).unwrap().customer.id;
+    let other = fake.customer(0).unwrap().customer.id;
+    let mut cards = Vec::new();
+    for customer in [&id, &other] {
+        let path = format!("/v2/customers/{customer}/payment_methods");
+        let methods = raw
+            .expect(200, "getPaymentMethods", "GET", &path, Value::Null)
+            .await;
+        assert_eq!(methods["data"][0]["type"], "CARD");
+        cards.push(methods["data"][0]["id"].as_str().unwrap().to_string());
+    }
+    let [card_of_id, card_of_other] = [cards[0].clone(), cards[1].clone()];
+    let intent = raw
+        .expect(
+            200,
+            "createTransactionIntent",
+            "POST",
+            "/v2/transaction_intents",
+            json!({ "customer_id": id, "amount": 4200, "currency": "USD" }),
+        )
+        .await;
+    let intent = intent["id"].as_str().unwrap().to_string();
+    let order = raw
+        .expect(200, "createOrder", "POST", "/v2/orders",
+            json!({ "payment_method_id": card_of_id, "partner_order_id": "o-1", "total_order_amount": 100 }))
+        .await;
+    let order = order["id"].as_str().unwrap().to_string();
+    let customer = not_found(
+        "CUSTOMER_NOT_FOUND_ERROR",
+        "Customer",
+        "customer_id",
+        "nobody",
+    );
+    let method = not_found(
+        "PAYMENT_METHOD_NOT_FOUND_ERROR",
+        "Payment method",
+        "payment_method_id",
+        "nothing",
+    );
+    let cases = [
+        (
+            "createSession",
+            "POST",
+            "/v2/customer_sessions".to_string(),
+            json!({ "customer_id": "nobody" }),
+            customer.clone(),
+        ),
+        (
+            "createTransactionIntent",
+            "POST",
+            "/v2/transaction_intents".to_string(),
+            json!({ "customer_id": "nobody", "amount": 1, "currency": "USD" }),
+            customer.clone(),
+        ),
+        (
+            "createTransactionIntent",
+            "POST",
+            "/v2/transaction_intents".to_string(),
+            json!({ "customer_id": id, "payment_method_id": "nothing", "amount": 1, "currency": "USD" }),
+            method.clone(),
+        ),
+        (
+            "updateTransactionIntent",
+            "POST",
+            format!("/v2/transaction_intents/{intent}"),
+            json!({ "customer_id": "nobody", "amount": 1, "status": "CONFIRMED" }),
+            customer.clone(),
+        ),
+        // The resource the path names is looked up first.
+        (
+            "updateTransactionIntent",
+            "POST",
+            "/v2/transaction_intents/none".to_string(),
+            json!({ "customer_id": "nobody", "amount": 1, "status": "CONFIRMED" }),
+            not_found(
+                "TRANSACTION_INTENT_NOT_FOUND_ERROR",
+                "Transaction intent",
+                "intent_id",
+                "none",
+            ),
+        ),
+        (
+            "createOrder",
+            "POST",
+            "/v2/orders".to_string(),
+            json!({ "payment_method_id": "nothing", "partner_order_id": "o-2", "total_order_amount": 1 }),
+            method.clone(),
+        ),
+        (
+            "putOrder",
+            "PUT",
+            format!("/v2/orders/{order}"),
+            json!({ "payment_method_id": "nothing", "partner_order_id": "o-1", "total_order_amount": 1 }),
+            method.clone(),
+        ),
+        (
+            "putOrder",
+            "PUT",
+            "/v2/orders/none".to_string(),
+            json!({ "payment_method_id": "nothing", "partner_order_id": "o-1", "total_order_amount": 1 }),
+            json!({ "error": { "type": "ORDER_NOT_FOUND_ERROR", "message": "Order not found for provided ID: none" } }),
+        ),
+        (
+            "postOrderEvent",
+            "POST",
+            "/v2/order_events".to_string(),
+            json!({ "order_id": "none", "type": "CAPTURED", "amount": 1, "network_transaction_id": "n-1" }),
+            json!({ "error": { "type": "ORDER_NOT_FOUND_ERROR", "message": "Order not found for provided ID: none" } }),
+        ),
+        (
+            "simulateTransactionEvent",
+            "POST",
+            "/v2/simulate_transaction_event".to_string(),
+            json!({ "payment_method_id": "nothing", "status": "APPROVED" }),
+            method.clone(),
+        ),
+        (
+            "simulateTransactionEvent",
+            "POST",
+            "/v2/simulate_transaction_event".to_string(),
+            json!({ "payment_method_id": card_of_id, "status": "CAPTURED", "transaction_id": "none" }),
+            not_found(
+                "TRANSACTION_NOT_FOUND_ERROR",
+                "Transaction",
+                "transaction_id",
+                "none",
+            ),
+        ),
+    ];
+    for (operation, method, path, body, expected) in cases {
+        let (status, answer) = raw.call(operation, method, &path, body).await;
+        assert_eq!((status, answer), (404, expected), "{operation} {path}");
+    }
+    // A malformed reference is still a 400 in the operation's validation
+    // shape, and a card that exists but is another customer's is no lookup
+    // that failed: a 400 naming the field.
+    for (body, detail) in [
+        (
+            json!({ "customer_id": 5, "amount": 1, "currency": "USD" }),
+            "customer_id: must be a string".to_string(),
+        ),
+        (
+            json!({ "customer_id": id, "payment_method_id": card_of_other, "amount": 1, "currency": "USD" }),
+            "payment_method_id: is not a payment method of the customer".to_string(),
+        ),
+    ] {
+        let answer = raw
+            .expect(
+                400,
+                "createTransactionIntent",
+                "POST",
+                "/v2/transaction_intents",
+                body,
+            )
+            .await;
+        assert_eq!(
+            (answer["error"].as_str(), &answer["details"]),
+            (Some("Bad Request"), &json!([detail]))
+        );
+    }
+    // Every request reached the fake once; none changed the world.
+    for (meta, calls) in [
+        ("createSession", 1),
+        ("createTransactionIntent", 5),
+        ("updateTransactionIntent", 2),
+        ("createOrder", 2),
+        ("putOrder", 2),
+        ("postOrderEvent", 1),
+        ("simulateTransactionEvent", 2),
+    ] {
+        let meta = OperationMeta::by_id(meta).unwrap();
+        assert_eq!(fake.operation_meta(meta).calls(), calls, "{}", meta.id);
+    }
+    let intents = raw
+        .expect(
+            200,
+            "searchTransactionIntents",
+            "GET",
+            "/v2/transaction_intents",
+            Value::Null,
+        )
+        .await;
+    assert_eq!(intents["total"], 1);
+    assert!(fake.webhooks().is_empty());
+}
+
 #[tokio::test]
 async fn credentials_are_checked_on_every_operation() {
     let fake = FakeImprint::start().await.unwrap();

@@ -106,8 +106,11 @@ fn operation(operation_id: &str) -> (&'static Value, &'static Value) {
 /// `status`. A status the operation does not document takes the schema another
 /// operation on the same path documents for it (`patchReward`'s 404 is
 /// `getReward`'s); failing that, a 400 must be Imprint's validation shape
-/// (`InvalidRequestError`) and anything else (401, 501) the `ApiError` envelope,
-/// which is also what a documented response without content may carry.
+/// (`InvalidRequestError`), a 404 one of the not-found schemas the spec
+/// documents anywhere (a body naming a missing customer gets the
+/// `CustomerNotFoundError` of `getCustomer`), and anything else (401, 501) the
+/// `ApiError` envelope, which is also what a documented response without
+/// content may carry.
 pub fn check_response(operation_id: &str, status: u16, body: &Value) -> Result<(), String> {
     let (item, op) = operation(operation_id);
     let status_key = status.to_string();
@@ -115,13 +118,10 @@ pub fn check_response(operation_id: &str, status: u16, body: &Value) -> Result<(
         .chain(item.as_object().unwrap().values())
         .map(|op| &op["responses"][&status_key])
         .find(|response| !response.is_null());
-    let fallback = || {
-        let component = if status == 400 {
-            "InvalidRequestError"
-        } else {
-            "ApiError"
-        };
-        json!({ "$ref": format!("#/components/schemas/{component}") })
+    let fallback = || match status {
+        400 => json!({ "$ref": "#/components/schemas/InvalidRequestError" }),
+        404 => json!({ "anyOf": documented_404s() }),
+        _ => json!({ "$ref": "#/components/schemas/ApiError" }),
     };
     let schema = match documented.map(|r| r.pointer("/content/application~1json/schema")) {
         Some(Some(schema)) => schema.clone(),
@@ -129,6 +129,24 @@ pub fn check_response(operation_id: &str, status: u16, body: &Value) -> Result<(
         _ => fallback(),
     };
     validate(schema, body).map_err(|errors| format!("{operation_id} {status}: {errors}\n{body}"))
+}
+
+/// Every schema the spec documents for a 404, each once.
+fn documented_404s() -> Vec<Value> {
+    let mut schemas: Vec<Value> = Vec::new();
+    let operations = checked_spec()["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values());
+    for op in operations {
+        if let Some(schema) = op.pointer("/responses/404/content/application~1json/schema")
+            && !schemas.contains(schema)
+        {
+            schemas.push(schema.clone());
+        }
+    }
+    schemas
 }
 
 /// Checks a webhook body against its payload schema, chosen by `object`

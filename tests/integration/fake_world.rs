@@ -446,8 +446,20 @@ async fn documented_errors_come_back_through_call() {
                 .call()
                 .await
                 .unwrap_err(),
-            409,
-            "CONFLICT_ERROR",
+            404,
+            "PAYMENT_METHOD_NOT_FOUND_ERROR",
+        ),
+        // A body naming a missing resource: a 404 the operation does not
+        // document, in the shape the spec gives that resource's.
+        (
+            client
+                .create_session()
+                .body_map(|b| b.customer_id("nobody".to_string()))
+                .call()
+                .await
+                .unwrap_err(),
+            404,
+            "CUSTOMER_NOT_FOUND_ERROR",
         ),
     ];
     for (error, status, kind) in cases {
@@ -500,11 +512,12 @@ async fn invalid_input_through_the_raw_send_layer_gets_the_fakes_400() {
         .send()
         .await
         .unwrap_err();
+    let someone_elses = first_card(&client, &fake.customer(1).unwrap().customer.id).await;
     let intent = client
         .create_transaction_intent()
-        .body(body::<types::CreateTransactionIntentBody>(
-            json!({ "customer_id": "nobody", "amount": 1, "currency": "USD" }),
-        ))
+        .body(body::<types::CreateTransactionIntentBody>(json!({
+            "customer_id": id, "payment_method_id": someone_elses, "amount": 1, "currency": "USD"
+        })))
         .send()
         .await
         .unwrap_err();
@@ -517,7 +530,10 @@ async fn invalid_input_through_the_raw_send_layer_gets_the_fakes_400() {
             order,
             "order_lines: the rates times quantities must add up to total_order_amount",
         ),
-        (intent, "customer_id: is not the id of a customer"),
+        (
+            intent,
+            "payment_method_id: is not a payment method of the customer",
+        ),
     ] {
         let progenitor_client::Error::UnexpectedResponse(response) = error else {
             panic!("expected the raw response, got {error:?}");
@@ -790,7 +806,7 @@ async fn tests_control_each_operation_by_its_builder_type() {
     orders.reset();
     assert_eq!(
         order().await.unwrap_err().status().map(|s| s.as_u16()),
-        Some(400),
+        Some(404),
         "the real answer: no such payment method"
     );
 

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::classification;
 use crate::index;
+use crate::mock_errors;
 use crate::normalize::{self, Rewrite, path_segments, sensitive, timestamps, walk};
 use crate::refine::{self, Refined};
 use crate::requests;
@@ -189,12 +190,15 @@ fn companions(
 }
 
 /// Typed `httpmock` mocks for every operation of the client [`generate`]
-/// produces from `spec` (`MockServerExt` on `httpmock::MockServer`), compiled
-/// into the sdk under its feature `httpmock`.
+/// produces from `spec` (`MockServerExt` on `httpmock::MockServer`), with the
+/// spec's error replies ([`mock_errors`]), compiled into the sdk under its
+/// feature `httpmock`.
 fn httpmock(spec: &Spec, api: &openapiv3::OpenAPI) -> Result<String, GenerateError> {
     let tokens = catch_progenitor(|| Generator::new(&settings()).httpmock(api, "crate::generated"))
         .map_err(GenerateError::Generator)?;
-    let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError::Syntax(e.to_string()))?;
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| GenerateError::Syntax(e.to_string()))?;
+    mock_errors::add(&mut file, &spec.doc).map_err(GenerateError::Generator)?;
     Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }
 

@@ -6,6 +6,7 @@ pub mod classification;
 pub mod drift;
 pub mod generate;
 pub mod index;
+pub mod mock_errors;
 pub mod normalize;
 pub mod refine;
 pub mod requests;

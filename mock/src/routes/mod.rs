@@ -5,6 +5,14 @@
 //! method it does not declare answers 405 with `Allow`; anything else it cannot
 //! place answers 501 `NOT_IMPLEMENTED_BY_FAKE`, never a 404 a client could take
 //! for "not found".
+//!
+//! A body that names a resource the world does not hold (createSession's
+//! `customer_id`, an order's `payment_method_id`, postOrderEvent's `order_id`,
+//! …) is answered like a path that does: 404 with the resource's not-found
+//! body, the one the spec documents for that resource elsewhere (the
+//! `*NotFoundError` of its `get` operation; orders, which have none, the
+//! `ApiError` envelope), as Imprint answers, even where the operation
+//! documents no 404. A value of the wrong type or format stays a 400.
 
 mod customers;
 mod keys;
@@ -480,6 +488,19 @@ pub(crate) fn customer_or_404(world: &World, id: &str) -> Result<Value, Answer> 
     world
         .customer(id)
         .ok_or_else(|| Answer::not_found("CUSTOMER_NOT_FOUND_ERROR", "Customer", "customer_id", id))
+}
+
+/// `payment_method_id` names a payment method, or the answer is the spec's
+/// `PaymentMethodNotFoundError` (the 404 of `getPaymentMethod`).
+pub(crate) fn payment_method_or_404(world: &World, id: &str) -> Result<Value, Answer> {
+    world.payment_method(id).ok_or_else(|| {
+        Answer::not_found(
+            "PAYMENT_METHOD_NOT_FOUND_ERROR",
+            "Payment method",
+            "payment_method_id",
+            id,
+        )
+    })
 }
 
 /// Copies the fields `names` of `from` that are present and not null into `to`.

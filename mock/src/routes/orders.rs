@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Answer, Call, copy_fields, page};
+use super::{Answer, Call, copy_fields, page, payment_method_or_404};
 use crate::world::World;
 
 const ORDER_FIELDS: [&str; 9] = [
@@ -28,6 +28,8 @@ const EVENT_FIELDS: [&str; 8] = [
     "order_lines",
 ];
 
+/// The spec documents no not-found schema for orders: Imprint's `ApiError`
+/// envelope, its error shape for every other status.
 fn order_not_found(id: &str) -> Answer {
     Answer::error(
         404,
@@ -67,20 +69,16 @@ fn check_lines(call: &Call<'_>, amount: &str, rewards: &str) -> Result<(), Answe
     Ok(())
 }
 
-/// The order the body describes, with `id` and timestamps.
+/// The order the body describes, with `id` and timestamps; a payment method
+/// the fake never issued is a 404 `PaymentMethodNotFoundError` (the spec
+/// documents only 200 for `createOrder` and `putOrder`).
 fn order(
     call: &Call<'_>,
     world: &mut World,
     id: &str,
     created: Option<Value>,
 ) -> Result<Value, Answer> {
-    let method = call.text("payment_method_id").unwrap_or_default();
-    let Some(method) = world.payment_method(method) else {
-        return Err(Answer::invalid(
-            call.path,
-            "payment_method_id: is not the id of a payment method",
-        ));
-    };
+    let method = payment_method_or_404(world, call.text("payment_method_id").unwrap_or_default())?;
     check_lines(call, "total_order_amount", "total_rewards_amount")?;
     let now = world.now();
     let mut order = Map::new();
@@ -167,11 +165,12 @@ pub(super) fn list_events(call: &Call<'_>, world: &mut World) -> Answer {
     page(call, events, "order_event_id", "an order event")
 }
 
-/// `postOrderEvent`: an event of an existing order.
+/// `postOrderEvent`: an event of an existing order; another `order_id` is
+/// the 404 `putOrder` and `deleteOrder` answer (the spec documents only 200).
 pub(super) fn create_event(call: &Call<'_>, world: &mut World) -> Answer {
     let order = call.text("order_id").unwrap_or_default();
     if world.orders.get(order).is_none() {
-        return Answer::invalid(call.path, "order_id: is not the id of an order");
+        return order_not_found(order);
     }
     if let Err(answer) = check_lines(call, "amount", "rewards_amount") {
         return answer;

@@ -2,20 +2,19 @@
 
 use serde_json::{Map, Value};
 
-use super::{Answer, Call, copy_fields};
+use super::{Answer, Call, copy_fields, customer_or_404};
 use crate::world::World;
 
 /// `createSession`: for the customer named by `customer_id`, else the one with
 /// that `partner_customer_id`, else a new customer made from the partner's id
 /// and `customer_history` ("if required, a new customer will be created"). `customer_metadata` is kept
-/// for the webhooks about that customer.
+/// for the webhooks about that customer. A `customer_id` the fake never issued
+/// is a 404 `CustomerNotFoundError` (the spec documents only 201 and 400 here).
 pub(super) fn create(call: &Call<'_>, world: &mut World) -> Answer {
     let customer_id = match (call.text("customer_id"), call.text("partner_customer_id")) {
-        (Some(id), _) => match world.customer(id) {
-            Some(_) => id.to_string(),
-            None => {
-                return Answer::invalid(call.path, "customer_id: is not the id of a customer");
-            }
+        (Some(id), _) => match customer_or_404(world, id) {
+            Ok(_) => id.to_string(),
+            Err(answer) => return answer,
         },
         (None, partner) => {
             match partner.and_then(|p| world.customers_with_partner_id(p).first().copied()) {

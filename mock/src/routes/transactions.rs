@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Answer, Call, copy_fields, customer_or_404, page};
+use super::{Answer, Call, copy_fields, customer_or_404, page, payment_method_or_404};
 use crate::world::World;
 
 fn intent_not_found(id: &str) -> Answer {
@@ -24,21 +24,25 @@ pub(super) fn search_intents(call: &Call<'_>, world: &mut World) -> Answer {
 }
 
 /// `createTransactionIntent`: for an existing customer and, if given, one of
-/// their payment methods; it starts `CONFIRMED`.
+/// their payment methods; it starts `CONFIRMED`. A customer or payment method
+/// the fake never issued is a 404 in its not-found shape (the spec documents
+/// only 200 and 400 here); another customer's payment method is a 400.
 pub(super) fn create_intent(call: &Call<'_>, world: &mut World) -> Answer {
     let customer = call.text("customer_id").unwrap_or_default();
-    if world.customer(customer).is_none() {
-        return Answer::invalid(call.path, "customer_id: is not the id of a customer");
+    if let Err(answer) = customer_or_404(world, customer) {
+        return answer;
     }
-    if let Some(method) = call.text("payment_method_id")
-        && world
-            .payment_method(method)
-            .is_none_or(|m| m["customer_id"] != customer)
-    {
-        return Answer::invalid(
-            call.path,
-            "payment_method_id: is not a payment method of the customer",
-        );
+    if let Some(method) = call.text("payment_method_id") {
+        match payment_method_or_404(world, method) {
+            Err(answer) => return answer,
+            Ok(method) if method["customer_id"] != customer => {
+                return Answer::invalid(
+                    call.path,
+                    "payment_method_id: is not a payment method of the customer",
+                );
+            }
+            Ok(_) => {}
+        }
     }
     let id = world.issue();
     let now = world.now();
@@ -73,12 +77,17 @@ pub(super) fn get_intent(call: &Call<'_>, world: &mut World) -> Answer {
     }
 }
 
-/// `updateTransactionIntent`: replaces the fields the body gives.
+/// `updateTransactionIntent`: replaces the fields the body gives. The intent
+/// the path names is looked up first, then the body's customer: either missing
+/// is a 404 in its not-found shape (the spec documents only 200 and 400 here).
 pub(super) fn update_intent(call: &Call<'_>, world: &mut World) -> Answer {
     let id = call.param(0);
+    if world.intents.get(id).is_none() {
+        return intent_not_found(id);
+    }
     let customer = call.text("customer_id").unwrap_or_default();
-    if world.customer(customer).is_none() {
-        return Answer::invalid(call.path, "customer_id: is not the id of a customer");
+    if let Err(answer) = customer_or_404(world, customer) {
+        return answer;
     }
     let now = world.now();
     let Some(Value::Object(intent)) = world.intents.get_mut(id) else {
@@ -111,17 +120,21 @@ pub(super) fn intents_of_customer(call: &Call<'_>, world: &mut World) -> Answer 
     Answer::ok(json!({ "data": world.intents.filter(|i| i["customer_id"] == id) }))
 }
 
+fn transaction_not_found(id: &str) -> Answer {
+    Answer::not_found(
+        "TRANSACTION_NOT_FOUND_ERROR",
+        "Transaction",
+        "transaction_id",
+        id,
+    )
+}
+
 /// `getTransaction`.
 pub(super) fn get(call: &Call<'_>, world: &mut World) -> Answer {
     let id = call.param(0);
     match world.transactions.get(id) {
         Some(transaction) => Answer::ok(transaction.clone()),
-        None => Answer::not_found(
-            "TRANSACTION_NOT_FOUND_ERROR",
-            "Transaction",
-            "transaction_id",
-            id,
-        ),
+        None => transaction_not_found(id),
     }
 }
 
@@ -148,15 +161,16 @@ fn allowed(from: &str, to: &str) -> bool {
 /// confirmed intent, if there is one); the other statuses advance an existing
 /// transaction along APPROVED → UPDATED → VOIDED | CAPTURED → REFUNDED. Each
 /// event announces a `TRANSACTION` webhook; a capture also earns a pending 1 %
-/// `TRANSACTION` reward, announced by a `REWARD` webhook. Anything else is the
-/// spec's 409 `ConflictError`.
+/// `TRANSACTION` reward, announced by a `REWARD` webhook. A payment method or
+/// transaction the fake never issued is a 404 in its not-found shape (the spec
+/// documents only 200 and 409 here); any other event the state does not allow
+/// is the spec's 409 `ConflictError`.
 pub(super) fn simulate_event(call: &Call<'_>, world: &mut World) -> Answer {
     let status = call.text("status").unwrap_or_default();
     let method_id = call.text("payment_method_id").unwrap_or_default();
-    let Some(method) = world.payment_method(method_id) else {
-        return Answer::conflict(format!(
-            "payment method {method_id} does not exist in this sandbox"
-        ));
+    let method = match payment_method_or_404(world, method_id) {
+        Ok(method) => method,
+        Err(answer) => return answer,
     };
     if method["status"] != "ACTIVE" {
         return Answer::conflict(format!("payment method {method_id} is not active"));
@@ -172,7 +186,7 @@ pub(super) fn simulate_event(call: &Call<'_>, world: &mut World) -> Answer {
         }
         (_, Some(id)) => {
             let Some(Value::Object(transaction)) = world.transactions.get_mut(id) else {
-                return Answer::conflict(format!("transaction {id} does not exist"));
+                return transaction_not_found(id);
             };
             let from = transaction["status"]
                 .as_str()

@@ -20,7 +20,11 @@ include!("index.rs");
 
 /// Typed [`httpmock`](::httpmock) mocks, generated: `MockServerExt` adds one
 /// method per operation to [`MockServer`](httpmock::MockServer), whose `when`
-/// takes the operation's typed parameters and whose `then` its typed response.
+/// takes the operation's typed parameters and whose `then` its typed
+/// responses: the success, each error status the spec documents
+/// (`not_found(&types::CustomerNotFoundError)`), `too_many_requests` and
+/// `api_error` in Imprint's envelope, and `header` (`Retry-After`,
+/// `x-request-id`) for any of them.
 #[cfg(feature = "httpmock")]
 pub mod httpmock {
     include!("httpmock.rs");

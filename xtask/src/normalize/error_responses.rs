@@ -7,7 +7,9 @@
 //! are removed from the generator's view, which makes every non-2xx response reach
 //! the facade as the raw `reqwest::Response` (status, headers, body), where one
 //! parser turns all shapes into one typed error. What the spec documented is kept
-//! in the operation's description, so it still shows in the method's rustdoc.
+//! in the operation's description, so it still shows in the method's rustdoc,
+//! and the httpmock mocks get their typed error replies from the spec as
+//! published (`crate::mock_errors`).
 
 use serde_json::Value;
 
