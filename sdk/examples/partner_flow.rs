@@ -199,7 +199,7 @@ pub async fn run(out: &mut impl Write) -> Result<Flow, Box<dyn std::error::Error
             out,
             "6. createOrder failed as configured: {} {}",
             failed_status.unwrap_or(0),
-            error.error_type().unwrap_or("?")
+            error.raw_error_type().unwrap_or("?")
         )?,
         Ok(_) => writeln!(out, "6. createOrder unexpectedly succeeded")?,
     }

@@ -153,19 +153,20 @@ impl Error {
         }
     }
 
-    /// Imprint's error `type` (`CUSTOMER_NOT_FOUND_ERROR`), when the body had
-    /// one, raw as sent (see [`ApiError::error_type`]).
-    pub fn error_type(&self) -> Option<&str> {
+    /// Imprint's error `type` as an [`ErrorType`], when the body had one:
+    /// what to branch on (`Some(ErrorType::CustomerNotFound)`).
+    pub fn error_type(&self) -> Option<ErrorType> {
         match self {
             Error::Api(api) => api.error_type(),
             _ => None,
         }
     }
 
-    /// Imprint's error `type` as an [`ErrorType`], when the body had one.
-    pub fn error_kind(&self) -> Option<ErrorType> {
+    /// Imprint's error `type` (`CUSTOMER_NOT_FOUND_ERROR`), when the body had
+    /// one, raw as sent (see [`ApiError::raw_error_type`]).
+    pub fn raw_error_type(&self) -> Option<&str> {
         match self {
-            Error::Api(api) => api.error_kind(),
+            Error::Api(api) => api.raw_error_type(),
             _ => None,
         }
     }
@@ -660,13 +661,13 @@ impl ApiError {
     /// Imprint's error `type`, or the `error` string of the validation shape,
     /// raw as sent: Imprint may put your input in it, so do not log it
     /// ([`Display`](fmt::Display) and `Debug` mask it, this does not).
-    pub fn error_type(&self) -> Option<&str> {
+    pub fn raw_error_type(&self) -> Option<&str> {
         self.error_type.as_deref()
     }
 
     /// Imprint's error `type` as an enum; see [`ErrorType`]. An
     /// [`Unlisted`](ErrorType::Unlisted) type carries the raw text.
-    pub fn error_kind(&self) -> Option<ErrorType> {
+    pub fn error_type(&self) -> Option<ErrorType> {
         self.error_type.as_deref().map(ErrorType::parse)
     }
 
@@ -997,7 +998,7 @@ mod tests {
             r#"{"error":{"type":"CUSTOMER_NOT_FOUND_ERROR","message":"Customer not found","param":"customer_id"}}"#,
         );
         assert_eq!(
-            (e.error_type(), e.message(), e.param()),
+            (e.raw_error_type(), e.message(), e.param()),
             (
                 Some("CUSTOMER_NOT_FOUND_ERROR"),
                 Some("Customer not found"),
@@ -1015,7 +1016,7 @@ mod tests {
         let e = api(
             r#"{"error":"Bad Request","details":["email: must be a well-formed email address"],"path":"/v2/customers","status":400,"timestamp":"2025-01-20T18:18:22.923+00:00"}"#,
         );
-        assert_eq!(e.error_type(), Some("Bad Request"));
+        assert_eq!(e.raw_error_type(), Some("Bad Request"));
         assert_eq!(
             e.message(),
             Some("email: must be a well-formed email address")
@@ -1029,7 +1030,7 @@ mod tests {
             r#"{"type":"SESSION_NOT_FOUND_ERROR","message":"Session not found","param":"session_id"}"#,
         );
         assert_eq!(
-            (e.error_type(), e.param()),
+            (e.raw_error_type(), e.param()),
             (Some("SESSION_NOT_FOUND_ERROR"), Some("session_id"))
         );
     }
@@ -1037,7 +1038,7 @@ mod tests {
     #[test]
     fn html_and_empty_bodies_keep_a_snippet() {
         let e = api("<html><body>Bad gateway</body></html>");
-        assert_eq!(e.error_type(), None);
+        assert_eq!(e.raw_error_type(), None);
         assert_eq!(
             e.to_string(),
             "getCustomer: HTTP 404 Not Found: <html><body>Bad gateway</body></html>"

@@ -38,8 +38,8 @@ async fn inner_object_alone_404() {
     .await;
     assert_eq!(e.status(), 404);
     assert_eq!(e.operation(), "getCustomer");
-    assert_eq!(e.error_type(), Some("CUSTOMER_NOT_FOUND_ERROR"));
-    assert_eq!(e.error_kind(), Some(ErrorType::CustomerNotFound));
+    assert_eq!(e.raw_error_type(), Some("CUSTOMER_NOT_FOUND_ERROR"));
+    assert_eq!(e.error_type(), Some(ErrorType::CustomerNotFound));
     assert_eq!(
         e.message(),
         Some("Customer not found for provided ID: CSMR-v1-123")
@@ -64,7 +64,7 @@ async fn standard_envelope_404_is_not_found() {
         .await
         .unwrap_err();
     assert!(error.is_not_found());
-    assert_eq!(error.error_type(), Some("SESSION_NOT_FOUND_ERROR"));
+    assert_eq!(error.raw_error_type(), Some("SESSION_NOT_FOUND_ERROR"));
     assert_eq!(
         error.to_string(),
         "getSession: HTTP 404 Not Found SESSION_NOT_FOUND_ERROR: Session not found (param `session_id`)"
@@ -86,8 +86,8 @@ async fn link(client: &imprint::Client) -> Result<(), Error> {
 async fn validation_shape_400() {
     let body = r#"{"error":"Bad Request","details":["partner_customer_id: must not be blank"],"path":"/v2/customers/C1/link","status":400,"timestamp":"2025-01-20T18:18:22.923+00:00"}"#;
     let e = api_error(400, body, link).await;
-    assert_eq!(e.error_type(), Some("Bad Request"));
-    assert_eq!(e.error_kind(), Some(ErrorType::BadRequest));
+    assert_eq!(e.raw_error_type(), Some("Bad Request"));
+    assert_eq!(e.error_type(), Some(ErrorType::BadRequest));
     assert_eq!(e.details(), ["partner_customer_id: must not be blank"]);
     assert_eq!(e.message(), Some("partner_customer_id: must not be blank"));
     assert_eq!(e.body(), body.as_bytes());
@@ -97,8 +97,8 @@ async fn validation_shape_400() {
 async fn inline_conflict_409_keeps_its_extra_fields_in_the_body() {
     let body = r#"{"error":{"type":"CUSTOMER_ALREADY_LINKED","message":"Customer already linked to a partner account","existing_link":{"customer_id":"C1","partner_customer_id":"P","status":"ACTIVE","created_at":"2025-02-13T19:08:07.000Z"}}}"#;
     let e = api_error(409, body, link).await;
-    assert_eq!(e.error_type(), Some("CUSTOMER_ALREADY_LINKED"));
-    assert_eq!(e.error_kind(), Some(ErrorType::CustomerAlreadyLinked));
+    assert_eq!(e.raw_error_type(), Some("CUSTOMER_ALREADY_LINKED"));
+    assert_eq!(e.error_type(), Some(ErrorType::CustomerAlreadyLinked));
     let raw: serde_json::Value = serde_json::from_slice(e.body()).unwrap();
     assert_eq!(raw["error"]["existing_link"]["status"], "ACTIVE");
 }
@@ -110,9 +110,9 @@ async fn api_error_envelope_403() {
         c.simulate_reward().body(body).call().await.map(drop)
     })
     .await;
-    assert_eq!((e.error_type(), e.param()), (Some("FORBIDDEN"), None));
-    let Some(ErrorType::Unlisted(unlisted)) = e.error_kind() else {
-        panic!("{:?}", e.error_kind())
+    assert_eq!((e.raw_error_type(), e.param()), (Some("FORBIDDEN"), None));
+    let Some(ErrorType::Unlisted(unlisted)) = e.error_type() else {
+        panic!("{:?}", e.error_type())
     };
     assert_eq!(unlisted.as_str(), "FORBIDDEN");
 }
@@ -121,7 +121,7 @@ async fn api_error_envelope_403() {
 async fn empty_401_and_html_502_do_not_panic() {
     let e = api_error(401, "", async |c| c.create_key().call().await.map(drop)).await;
     assert_eq!(
-        (e.status().as_u16(), e.error_type(), e.body().len()),
+        (e.status().as_u16(), e.raw_error_type(), e.body().len()),
         (401, None, 0)
     );
     assert_eq!(
@@ -142,7 +142,7 @@ async fn empty_401_and_html_502_do_not_panic() {
         .call()
         .await
         .unwrap_err();
-    assert_eq!(error.error_type(), None);
+    assert_eq!(error.raw_error_type(), None);
     assert!(
         error.to_string().contains("<h1>502 Bad Gateway</h1>"),
         "{error}"
@@ -265,7 +265,7 @@ async fn the_request_id_is_read_from_the_first_known_header() {
         panic!("{without:?}")
     };
     assert_eq!(without.request_id(), None);
-    assert_eq!(without.error_kind(), None);
+    assert_eq!(without.error_type(), None);
 }
 
 #[tokio::test]

@@ -73,8 +73,8 @@ async fn the_api_key_is_checked() {
         .await
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
-    assert_eq!(error.error_type(), Some("AUTHENTICATION_ERROR"));
-    assert_eq!(error.error_kind(), Some(imprint::ErrorType::Authentication));
+    assert_eq!(error.raw_error_type(), Some("AUTHENTICATION_ERROR"));
+    assert_eq!(error.error_type(), Some(imprint::ErrorType::Authentication));
     let bearer = fake
         .client_builder()
         .auth_scheme(imprint::AuthScheme::Bearer)
@@ -221,9 +221,9 @@ async fn unknown_customers_are_404s() {
         .await
         .unwrap_err();
     assert!(error.is_not_found());
-    assert_eq!(error.error_type(), Some("CUSTOMER_NOT_FOUND_ERROR"));
+    assert_eq!(error.raw_error_type(), Some("CUSTOMER_NOT_FOUND_ERROR"));
     assert_eq!(
-        error.error_kind(),
+        error.error_type(),
         Some(imprint::ErrorType::CustomerNotFound)
     );
 }

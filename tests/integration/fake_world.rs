@@ -464,7 +464,7 @@ async fn documented_errors_come_back_through_call() {
     ];
     for (error, status, kind) in cases {
         assert_eq!(
-            (error.status().map(|s| s.as_u16()), error.error_type()),
+            (error.status().map(|s| s.as_u16()), error.raw_error_type()),
             (Some(status), Some(kind)),
             "{error}"
         );
@@ -483,7 +483,7 @@ async fn documented_errors_come_back_through_call() {
     link().await.unwrap();
     let conflict = link().await.unwrap_err();
     assert_eq!(
-        (conflict.status().map(|s| s.as_u16()), conflict.error_type()),
+        (conflict.status().map(|s| s.as_u16()), conflict.raw_error_type()),
         (Some(409), Some("CUSTOMER_ALREADY_LINKED"))
     );
 }
@@ -799,7 +799,7 @@ async fn tests_control_each_operation_by_its_builder_type() {
     };
     let error = order().await.unwrap_err();
     assert_eq!(
-        (error.status().map(|s| s.as_u16()), error.error_type()),
+        (error.status().map(|s| s.as_u16()), error.raw_error_type()),
         (Some(503), Some("SERVICE_UNAVAILABLE"))
     );
     assert_eq!(orders.calls(), 1, "creating is never retried");

@@ -120,7 +120,7 @@ async fn the_partner_flow_runs_against_the_fake() -> Result<()> {
         .call()
         .await;
     match missing {
-        Err(error) if error.error_kind() == Some(ErrorType::CustomerNotFound) => {
+        Err(error) if error.error_type() == Some(ErrorType::CustomerNotFound) => {
             assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
         }
         other => return Err(format!("expected CUSTOMER_NOT_FOUND_ERROR, got {other:?}").into()),

@@ -82,7 +82,7 @@ async fn a_typed_not_found_reply_is_the_sdks_not_found_error_with_its_request_id
     assert!(error.is_not_found());
     assert!(!error.is_retryable());
     assert_eq!(
-        error.error_kind(),
+        error.error_type(),
         Some(imprint::ErrorType::CustomerNotFound)
     );
     assert_eq!(error.request_id(), Some("req_7f3"));
@@ -122,7 +122,7 @@ async fn a_typed_bad_request_reply_is_a_validation_error_with_its_details() {
         .unwrap_err();
     assert_eq!(error.status(), Some(imprint::StatusCode::BAD_REQUEST));
     assert!(error.is_validation());
-    assert_eq!(error.error_kind(), Some(imprint::ErrorType::BadRequest));
+    assert_eq!(error.error_type(), Some(imprint::ErrorType::BadRequest));
     let imprint::Error::Api(api) = &error else {
         panic!("expected an API error, got {error:?}");
     };
@@ -152,7 +152,7 @@ async fn a_typed_inline_conflict_reply_keeps_its_extra_fields() {
         .unwrap_err();
     assert_eq!(error.status(), Some(imprint::StatusCode::CONFLICT));
     assert_eq!(
-        error.error_kind(),
+        error.error_type(),
         Some(imprint::ErrorType::CustomerAlreadyLinked)
     );
     let imprint::Error::Api(api) = &error else {
@@ -181,7 +181,7 @@ async fn a_typed_429_reply_carries_retry_after_and_an_unsafe_operation_is_sent_o
     assert!(error.is_rate_limited());
     assert_eq!(error.retry_after(), Some(Duration::from_secs(2)));
     assert_eq!(error.request_id(), Some("req_429"));
-    assert_eq!(error.error_type(), Some("RATE_LIMITED"));
+    assert_eq!(error.raw_error_type(), Some("RATE_LIMITED"));
     // createSession is never repeated, whatever the server says.
     assert_eq!(error.attempts(), Some(1));
     mock.assert_calls_async(1).await;
@@ -228,7 +228,7 @@ async fn typed_replies_cover_the_documented_statuses_and_any_other_in_the_envelo
         .await
         .unwrap_err();
     assert_eq!(
-        (error.status(), error.error_type()),
+        (error.status(), error.raw_error_type()),
         (Some(imprint::StatusCode::FORBIDDEN), Some("FORBIDDEN"))
     );
     assert_eq!(error.attempts(), Some(1));
@@ -239,7 +239,7 @@ async fn typed_replies_cover_the_documented_statuses_and_any_other_in_the_envelo
         .await
         .unwrap_err();
     assert_eq!(
-        (error.status(), error.error_type()),
+        (error.status(), error.raw_error_type()),
         (
             Some(imprint::StatusCode::SERVICE_UNAVAILABLE),
             Some("SERVICE_UNAVAILABLE")
