@@ -11,7 +11,6 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
@@ -19,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::meta::OperationMeta;
+use crate::response::{REQUEST_ID_HEADERS, Response};
 use crate::retry_policy::{RetryAfter, RetryStop, retryable_status};
 use imprint_types::UnknownValue;
 use imprint_types::ValidationError;
@@ -315,7 +315,7 @@ impl Error {
         error: progenitor_client::Error,
         meta: &'static OperationMeta,
         facts: CallFacts,
-    ) -> Result<ResponseValue<T>> {
+    ) -> Result<Response<T>> {
         use progenitor_client::Error as P;
         let operation = meta.id;
         let attempts = facts.attempts.max(1);
@@ -379,7 +379,7 @@ impl Error {
                 };
                 if status.is_success() {
                     return match serde_json::from_slice::<T>(&body) {
-                        Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+                        Ok(value) => Ok(Response::new(status, headers, value)),
                         Err(source) => Err(Error::decode(
                             operation,
                             attempts,
@@ -465,14 +465,6 @@ async fn read_bounded(mut response: reqwest::Response) -> Result<(Bytes, bool), 
     }
     Ok((body.into(), false))
 }
-
-/// The response headers [`ApiError::request_id`] reads, in order.
-pub const REQUEST_ID_HEADERS: [&str; 4] = [
-    "x-request-id",
-    "request-id",
-    "x-amzn-requestid",
-    "x-correlation-id",
-];
 
 /// Imprint's error `type`, read from any of its error shapes.
 ///

@@ -39,7 +39,9 @@
 //!
 //! Operations are methods on [`Client`] returning generated [`builder`]s; bring
 //! [`prelude`] into scope for `.call()` and `.stream()`. `.send()`, progenitor's
-//! own method, is the raw layer underneath and returns `progenitor_client::Error`.
+//! own method, is the raw layer underneath and returns progenitor-client's
+//! `ResponseValue` and `Error`: those types follow progenitor's version, outside
+//! this crate's semver; `.call()` and `.call_with_response()` ([`Response`]) do not.
 //! Make clients with [`Client::builder`] or [`Client::from_env`], the only
 //! ways in: every client has the builder's policies (no redirects, no proxy
 //! unless named, https except loopback).
@@ -100,6 +102,8 @@
 mod values {
     pub mod meta;
 
+    pub mod response;
+
     pub mod retry_policy;
 }
 
@@ -142,7 +146,7 @@ mod clients {
 use calls::{call, operation};
 use clients::{client, proxy};
 use settings::{auth, config};
-use values::{meta, retry_policy};
+use values::{meta, response, retry_policy};
 
 pub use calls::{pagination, telemetry};
 pub use clients::tls;
@@ -169,9 +173,12 @@ pub use client::{
 pub use config::{Config, MERCHANT_KEY_HEADER, USER_AGENT};
 pub use error::{
     ApiError, ConfigError, DecodeError, Error, ErrorType, MAX_ERROR_BODY, PaginationErrorKind,
-    REQUEST_ID_HEADERS, Result,
+    Result,
 };
 pub use generated::{Client, builder};
+/// HTTP status codes, as [`Error::status`] and [`ApiError::status`] return them
+/// (`http::StatusCode`, re-exported so matching needs no other crate).
+pub use http::StatusCode;
 #[cfg(feature = "schemars")]
 pub use imprint_types::component_schemas;
 pub use imprint_types::{
@@ -181,10 +188,7 @@ pub use imprint_types::{
 pub use meta::{OperationMeta, PageParams, Safety};
 pub use operation::{Operation, WithOptions};
 pub use pagination::{Paginated, Paginator};
-pub use progenitor_client::ResponseValue;
-/// HTTP status codes, as [`Error::status`] and [`ApiError::status`] return them
-/// (`http::StatusCode`, re-exported so matching needs no other crate).
-pub use reqwest::StatusCode;
+pub use response::{REQUEST_ID_HEADERS, Response};
 pub use retry_policy::{MAX_ATTEMPTS, MIN_RETRY_DELAY, RetryPolicy, RetryStop};
 
 /// The traits that put `.call()` and `.stream()` on the generated builders.

@@ -483,7 +483,10 @@ async fn documented_errors_come_back_through_call() {
     link().await.unwrap();
     let conflict = link().await.unwrap_err();
     assert_eq!(
-        (conflict.status().map(|s| s.as_u16()), conflict.raw_error_type()),
+        (
+            conflict.status().map(|s| s.as_u16()),
+            conflict.raw_error_type()
+        ),
         (Some(409), Some("CUSTOMER_ALREADY_LINKED"))
     );
 }

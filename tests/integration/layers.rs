@@ -71,8 +71,9 @@ const SDK: Crate = Crate {
     folders: &["values", "settings", "calls", "clients"],
     modules: &[
         ("meta", &[]),
+        ("response", &[]),
         ("retry_policy", &[]),
-        ("error", &["meta", "retry_policy"]),
+        ("error", &["meta", "response", "retry_policy"]),
         ("auth", &["error"]),
         ("config", &["auth", "retry_policy"]),
         // The generated client; its index invokes `operation!` and `paginated!`.
@@ -95,7 +96,7 @@ const SDK: Crate = Crate {
         ),
         (
             "operation",
-            &["call", "error", "generated", "meta", "telemetry"],
+            &["call", "error", "generated", "meta", "response", "telemetry"],
         ),
         (
             "pagination",

@@ -51,6 +51,37 @@ async fn a_typed_mock_matches_the_json_body() {
     mock.assert();
 }
 
+/// `call_with_response` is the SDK's own `Response`: status, headers (whose
+/// values `Debug` leaves out), the request id, and the body it derefs to.
+#[tokio::test]
+async fn call_with_response_keeps_the_status_headers_and_request_id() {
+    let server = MockServer::start_async().await;
+    let customer: types::Customer =
+        serde_json::from_value(json!({ "id": "cus_1", "first_name": "Ada" })).unwrap();
+    let mock = server.get_customer(|when, then| {
+        when.customer_id(&"cus_1".parse().unwrap());
+        then.ok(&customer)
+            .header("x-request-id", "req_42")
+            .header("x-session-token", "tok_secret_1");
+    });
+    let response = client(&server)
+        .get_customer()
+        .customer_id("cus_1")
+        .call_with_response()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), imprint::StatusCode::OK);
+    assert_eq!(response.request_id(), Some("req_42"));
+    assert_eq!(response.headers()["x-session-token"], "tok_secret_1");
+    assert_eq!(response.id, "cus_1");
+    let printed = format!("{response:?}");
+    assert!(printed.contains("x-session-token"), "{printed}");
+    assert!(!printed.contains("tok_secret_1"), "{printed}");
+    assert!(!printed.contains("Ada"), "the body's Debug masks the name: {printed}");
+    assert_eq!(response.into_inner().id, "cus_1");
+    mock.assert_calls(1);
+}
+
 fn envelope(kind: &str, message: &str) -> types::ApiErrorBody {
     types::ApiErrorBody {
         error: types::ApiErrorError {
