@@ -19,44 +19,33 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use imprint::webhook::{Event, SIGNATURE_HEADER, Webhook};
+use imprint::webhook::axum::{VerifiedEvent, WebhookRejection};
+use imprint::webhook::{Event, Webhook};
 
-/// The receiver's routes, for `webhook`'s secret. A body over the verifier's
-/// limit is refused with 413 while it is read, so memory stays bounded.
+/// The receiver's routes, for `webhook`'s secret. The extractor reads at most
+/// the verifier's body limit (413 beyond it), then verifies the signature.
 pub fn app(webhook: Webhook) -> Router {
-    let limit = webhook.body_limit();
     Router::new()
         .route("/webhooks/imprint", post(receive))
-        .layer(DefaultBodyLimit::max(limit))
         .with_state(Arc::new(webhook))
 }
 
-async fn receive(
-    State(webhook): State<Arc<Webhook>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> (StatusCode, String) {
-    // A header that is not visible ASCII is malformed, not missing.
-    let signature = headers
-        .get(SIGNATURE_HEADER)
-        .map(|value| value.to_str().unwrap_or(""));
-    match webhook.construct_event(&body, signature) {
-        Ok(event) => (StatusCode::OK, handle(event)),
-        Err(error) => {
-            eprintln!("rejected a delivery: {error}");
-            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            (status, format!("rejected: {error}"))
+async fn receive(delivery: Result<VerifiedEvent, WebhookRejection>) -> Response {
+    match delivery {
+        Ok(VerifiedEvent(event)) => (StatusCode::OK, handle(event)).into_response(),
+        Err(rejection) => {
+            eprintln!("rejected a delivery: {rejection}");
+            rejection.into_response()
         }
     }
 }
 
 /// Where a real receiver would do its work. Deliveries are retried, so handling
-/// must tolerate duplicates: see "Receiving" in the `imprint::webhook` docs for
-/// the fields to de-duplicate on per kind (`event_id` for transactions, …).
+/// must tolerate duplicates: skip an event whose `event.dedup_key()` was seen
+/// (see "Receiving" in the `imprint::webhook` docs).
 fn handle(event: Event) -> String {
     match &event {
         Event::Transaction(payload) => {

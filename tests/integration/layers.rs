@@ -63,6 +63,8 @@ const WEBHOOKS: Crate = Crate {
         ("event", &["canonical", "signature"]),
         ("signature", &["canonical", "diagnose", "event", "reading"]),
         ("diagnose", &["canonical", "reading", "signature"]),
+        // The axum extractor (feature `axum`), on top.
+        ("axum", &["event", "signature"]),
     ],
 };
 
@@ -96,7 +98,14 @@ const SDK: Crate = Crate {
         ),
         (
             "operation",
-            &["call", "error", "generated", "meta", "response", "telemetry"],
+            &[
+                "call",
+                "error",
+                "generated",
+                "meta",
+                "response",
+                "telemetry",
+            ],
         ),
         (
             "pagination",

@@ -77,7 +77,10 @@ async fn call_with_response_keeps_the_status_headers_and_request_id() {
     let printed = format!("{response:?}");
     assert!(printed.contains("x-session-token"), "{printed}");
     assert!(!printed.contains("tok_secret_1"), "{printed}");
-    assert!(!printed.contains("Ada"), "the body's Debug masks the name: {printed}");
+    assert!(
+        !printed.contains("Ada"),
+        "the body's Debug masks the name: {printed}"
+    );
     assert_eq!(response.into_inner().id, "cus_1");
     mock.assert_calls(1);
 }

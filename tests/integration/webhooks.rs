@@ -440,6 +440,90 @@ async fn the_example_receiver_answers_real_requests() {
     assert_eq!(response.text().await.unwrap(), "received SOMETHING_NEW");
 }
 
+/// The extractor on an application's own state: the handler runs only for
+/// verified deliveries, and a body sent without `Content-Length` is stopped
+/// at the limit while it streams.
+#[tokio::test]
+async fn the_axum_extractor_hands_over_only_verified_events() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use axum::extract::{FromRef, State};
+    use imprint::webhook::axum::VerifiedEvent;
+
+    #[derive(Clone)]
+    struct App {
+        webhook: Arc<Webhook>,
+        handled: Arc<AtomicUsize>,
+    }
+    impl FromRef<App> for Arc<Webhook> {
+        fn from_ref(app: &App) -> Arc<Webhook> {
+            Arc::clone(&app.webhook)
+        }
+    }
+    async fn receive(State(app): State<App>, VerifiedEvent(event): VerifiedEvent) -> String {
+        app.handled.fetch_add(1, Ordering::SeqCst);
+        event.dedup_key()
+    }
+
+    let app = App {
+        webhook: Arc::new(webhook().max_body(1024)),
+        handled: Arc::new(AtomicUsize::new(0)),
+    };
+    let handled = Arc::clone(&app.handled);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    let router = axum::Router::new()
+        .route("/hooks", axum::routing::post(receive))
+        .with_state(app);
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let http = reqwest::Client::new();
+
+    let response = http
+        .post(&url)
+        .header(SIGNATURE_HEADER, webhook().sign(BODY, SystemTime::now()))
+        .body(BODY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "REWARD::R1:AVAILABLE:500");
+
+    let forged = http
+        .post(&url)
+        .header(
+            SIGNATURE_HEADER,
+            Webhook::new("wrong").sign(BODY, SystemTime::now()),
+        )
+        .body(BODY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 401);
+    let reason = forged.text().await.unwrap();
+    assert_eq!(reason, "rejected: the signature does not match the body");
+
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        (0..8).map(|_| Ok(vec![b' '; 256])).collect();
+    let streamed = http
+        .post(&url)
+        .header(SIGNATURE_HEADER, webhook().sign(BODY, SystemTime::now()))
+        .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(streamed.status(), 413);
+    assert_eq!(
+        streamed.text().await.unwrap(),
+        "rejected: the body is over the limit of 1024 bytes"
+    );
+    assert_eq!(
+        handled.load(Ordering::SeqCst),
+        1,
+        "only the verified delivery reached the handler"
+    );
+}
+
 /// `BODY`, signed, padded with trailing spaces (still the same JSON value) to
 /// `length` bytes.
 fn padded(length: usize) -> Vec<u8> {

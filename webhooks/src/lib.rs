@@ -154,7 +154,11 @@
 //! covers `t` exactly as it appears in the header.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod canonical;
 mod diagnose;
 mod event;
