@@ -12,6 +12,7 @@ mod examples;
 mod exclusive_bounds;
 pub mod page_data;
 pub mod path_segments;
+mod ref_docs;
 mod ref_siblings;
 pub mod sensitive;
 pub mod timestamps;
@@ -64,6 +65,8 @@ pub enum Kind {
     PathSegment,
     /// An RFC 3339 string property is now `format: date-time` (a `Timestamp`).
     Timestamp,
+    /// A bare-`$ref` property now carries its target's description.
+    RefDocs,
     /// A cursor-paginated list response now requires `data`.
     PageData,
     /// A `required` entry naming an undeclared property was dropped (responses).
@@ -86,6 +89,7 @@ impl Kind {
             Kind::SensitiveField => "sensitive fields typed as redacting secrets",
             Kind::PathSegment => "path parameters typed as checked path segments",
             Kind::Timestamp => "RFC 3339 strings typed as timestamps (`format: date-time`)",
+            Kind::RefDocs => "reference-typed fields documented with their type's description",
             Kind::PageData => "paginated list responses: `data` required",
             Kind::UndeclaredRequired => {
                 "`required` entries naming undeclared properties dropped (responses)"
@@ -112,7 +116,7 @@ type Pass = fn(&mut Value) -> Result<Vec<Rewrite>, Error>;
 /// The passes, in order. Order matters in two places: webhooks go before the
 /// schema passes (their path items are not generated), and `$ref` siblings are
 /// dropped before the passes that follow references.
-const PASSES: [(&str, Pass); 13] = [
+const PASSES: [(&str, Pass); 14] = [
     ("version", version::rewrite),
     ("webhooks", webhooks::set_aside),
     ("type arrays", type_arrays::rewrite),
@@ -124,6 +128,7 @@ const PASSES: [(&str, Pass); 13] = [
     ("sensitive fields", sensitive::rewrite),
     ("path segments", path_segments::rewrite),
     ("timestamps", timestamps::rewrite),
+    ("reference docs", ref_docs::rewrite),
     ("page data", page_data::rewrite),
     ("undeclared required", undeclared_required::rewrite),
 ];

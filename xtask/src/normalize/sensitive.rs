@@ -40,7 +40,8 @@ fn component(name: &str) -> Value {
     }
 }
 
-/// Points every sensitive string property at its redacting component.
+/// Points every sensitive string property at its redacting component (under a
+/// one-member `allOf` when it has a description, which the field keeps).
 pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
     let mut changed = Vec::new();
     let mut used = Vec::new();
@@ -55,10 +56,14 @@ pub fn rewrite(doc: &mut Value) -> Result<Vec<Rewrite>, Error> {
             if field.get("type") != Some(&Value::from("string")) {
                 continue;
             }
-            *field = Map::from_iter([(
-                "$ref".to_string(),
-                Value::from(format!("#/components/schemas/{target}")),
-            )]);
+            let reference = json!({ "$ref": format!("#/components/schemas/{target}") });
+            *field = match field.get("description").cloned() {
+                Some(description) => Map::from_iter([
+                    ("allOf".to_string(), Value::Array(vec![reference])),
+                    ("description".to_string(), description),
+                ]),
+                None => reference.as_object().cloned().unwrap_or_default(),
+            };
             changed.push((format!("{pointer}/properties/{property}"), target));
             if !used.contains(&target) {
                 used.push(target);
@@ -110,7 +115,10 @@ components:
         assert_eq!(body["properties"]["name"], yaml("type: string"));
         assert_eq!(
             doc["components"]["schemas"]["Session"]["properties"]["client_secret"],
-            yaml("$ref: '#/components/schemas/SensitiveString'")
+            yaml(
+                "{ allOf: [{ $ref: '#/components/schemas/SensitiveString' }], description: secret }"
+            ),
+            "the description stays, so the field keeps its rustdoc"
         );
         assert_eq!(doc["components"]["schemas"]["Ssn"]["pattern"], "^[0-9]{9}$");
         assert_eq!(rewrites.len(), 2);
