@@ -9,8 +9,8 @@ use proc_macro2::{Group, Ident, TokenStream, TokenTree};
 use syn::{Expr, File, ImplItem, ImplItemFn, Item, Stmt};
 
 /// Where the generated commands are written; the CLI crate includes the file
-/// as its module `generated`.
-pub const GENERATED_CLI: &str = "cli/src/generated.rs";
+/// into its module `generated` (`cli/src/generated/mod.rs`, hand-written).
+pub const GENERATED_CLI: &str = "cli/src/generated/commands.rs";
 
 /// The library the generated commands name the SDK by (progenitor's
 /// `crate_name`); the replacement types progenitor names under `crate::` are
