@@ -12,16 +12,17 @@ pub const FAILURE: u8 = 1;
 /// Credentials or settings are missing or malformed (a variable, a flag's
 /// value, a base URL the SDK refuses).
 pub const CONFIGURATION: u8 = 3;
-/// Input refused, by the SDK before sending or by Imprint (400, 422).
+/// Input refused: by the SDK before sending, as a `--json-body` that does not
+/// decode as the operation's body, or by Imprint (400, 422).
 pub const VALIDATION: u8 = 4;
 /// Imprint answered 404.
 pub const NOT_FOUND: u8 = 5;
 /// Imprint answered 429 (after the SDK's retries, for a safe operation).
 pub const RATE_LIMITED: u8 = 6;
-/// A retryable failure the SDK stopped retrying (attempts used up, deadline,
-/// a `Retry-After` beyond the policy).
+/// Imprint kept answering with a retryable status (5xx) and the SDK stopped
+/// retrying (attempts used up, deadline, a `Retry-After` beyond the policy).
 pub const RETRIES_EXHAUSTED: u8 = 7;
-/// No answer: a timeout or a connection failure.
+/// No answer: a timeout or a connection failure, retried or not.
 pub const TRANSPORT: u8 = 8;
 /// `webhook verify`: the delivery does not verify.
 pub const NOT_VERIFIED: u8 = 9;
@@ -49,11 +50,18 @@ impl std::fmt::Display for Configuration {
 
 impl std::error::Error for Configuration {}
 
-/// The exit code for a failure: by the SDK's error when there is one, in the
-/// order above (a 429 is "rate limited" even once retries stopped).
+/// The exit code for a failure: by the SDK's error when there is one, the
+/// first kind that applies in this order: configuration, validation, not
+/// found, rate limited, transport, retries exhausted (so a 429 is "rate
+/// limited" and a refused connection "transport" even once retries stopped).
 pub fn code(error: &anyhow::Error) -> u8 {
     if error.is::<Configuration>() {
         return CONFIGURATION;
+    }
+    // The one JSON the CLI decodes is a `--json-body` file, into the
+    // operation's body type, whose values check themselves (an SSN's digits).
+    if error.is::<serde_json::Error>() {
+        return VALIDATION;
     }
     let Some(error) = error.downcast_ref::<imprint::Error>() else {
         return FAILURE;
@@ -66,10 +74,10 @@ pub fn code(error: &anyhow::Error) -> u8 {
         NOT_FOUND
     } else if error.is_rate_limited() {
         RATE_LIMITED
-    } else if error.stopped_by().is_some() {
-        RETRIES_EXHAUSTED
     } else if error.is_transport() {
         TRANSPORT
+    } else if error.stopped_by().is_some() {
+        RETRIES_EXHAUSTED
     } else {
         FAILURE
     }

@@ -56,7 +56,7 @@ pub fn render(rows: &[Value], personal: Personal) -> String {
         .collect()
 }
 
-/// The first item's scalar fields, `id` first.
+/// The first item's scalar fields, `id` first, the others in name order.
 fn columns(first: Option<&Value>) -> Vec<String> {
     let Some(Value::Object(fields)) = first else {
         return Vec::new();
@@ -106,11 +106,11 @@ mod tests {
         ];
         assert_eq!(
             render(&rows, Personal::Redacted),
-            format!("ID  FIRST_NAME  EMAIL       STATUS\nc1  {REDACTED}  {REDACTED}  ACTIVE\n")
+            format!("ID  EMAIL       FIRST_NAME  STATUS\nc1  {REDACTED}  {REDACTED}  ACTIVE\n")
         );
         assert_eq!(
             render(&rows, Personal::Shown),
-            "ID  FIRST_NAME  EMAIL            STATUS\nc1  Ada         ada@example.com  ACTIVE\n"
+            "ID  EMAIL            FIRST_NAME  STATUS\nc1  ada@example.com  Ada         ACTIVE\n"
         );
     }
 
