@@ -56,7 +56,8 @@ pub fn render(rows: &[Value], personal: Personal) -> String {
         .collect()
 }
 
-/// The first item's scalar fields, `id` first, the others in name order.
+/// The first item's scalar fields, `id` first, the others in name order
+/// (sorted here: a JSON object's order depends on serde_json's features).
 fn columns(first: Option<&Value>) -> Vec<String> {
     let Some(Value::Object(fields)) = first else {
         return Vec::new();
@@ -66,10 +67,7 @@ fn columns(first: Option<&Value>) -> Vec<String> {
         .filter(|(_, value)| !value.is_object() && !value.is_array())
         .map(|(name, _)| name.clone())
         .collect();
-    if let Some(at) = columns.iter().position(|name| name == "id") {
-        let id = columns.remove(at);
-        columns.insert(0, id);
-    }
+    columns.sort_by_key(|name| (name != "id", name.clone()));
     columns.truncate(MAX_COLUMNS);
     columns
 }
