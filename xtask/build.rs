@@ -8,8 +8,9 @@ use std::{env, fs, path::Path};
 use sha2::{Digest, Sha256};
 
 /// The files whose code decides what is generated.
-const GENERATION_CODE: [&str; 10] = [
+const GENERATION_CODE: [&str; 11] = [
     "src/classification.rs",
+    "src/cli.rs",
     "src/generate.rs",
     "src/index.rs",
     "src/mock_errors.rs",

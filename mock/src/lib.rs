@@ -82,7 +82,31 @@ use std::time::Duration;
 
 pub use control::{OperationControl, Received, Reply};
 pub use data::Record;
-pub use webhooks::Delivery;
+pub use webhooks::{Delivery, EVENT_KINDS, deliver, sample_event};
+
+#[cfg(feature = "serve")]
+mod signal;
+#[cfg(feature = "serve")]
+pub use signal::shutdown_signal;
+
+/// What a client needs to reach a running fake: [`FakeImprint::ready`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Ready {
+    /// The base URL to point a client at (`http://127.0.0.1:<port>`).
+    pub base_url: String,
+    /// The API key the fake accepts (a test value, not a secret).
+    pub api_key: String,
+}
+
+impl Ready {
+    /// One line of JSON, `{"base_url":"http://127.0.0.1:<port>","api_key":"…"}`
+    /// without a newline: what `imprint fake serve` prints on stdout once it
+    /// accepts connections, for a test harness in any language to read.
+    pub fn json_line(&self) -> String {
+        serde_json::json!({ "base_url": self.base_url, "api_key": self.api_key }).to_string()
+    }
+}
 
 use control::Controls;
 use routes::Shared;
@@ -120,9 +144,18 @@ pub struct FakeImprintBuilder {
     faults: Vec<(u64, u16)>,
     webhook_secret: String,
     webhook_url: Option<String>,
+    port: u16,
 }
 
 impl FakeImprintBuilder {
+    /// The port to bind on `127.0.0.1` (default 0: a free port, which
+    /// [`FakeImprint::base_url`] then names). A fixed port is for a stack whose
+    /// configuration names it; `start` fails if the port is taken.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
     /// How many synthetic customers the data set holds (default 300). Records
     /// are made on demand, so a large number costs no memory.
     pub fn customers(mut self, count: usize) -> Self {
@@ -188,7 +221,7 @@ impl FakeImprintBuilder {
                 "the fake server POSTs webhooks only to http(s) URLs on a loopback host",
             ));
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
             latency: self.latency,
@@ -266,6 +299,7 @@ impl FakeImprint {
             faults: Vec::new(),
             webhook_secret: DEFAULT_WEBHOOK_SECRET.into(),
             webhook_url: None,
+            port: 0,
         }
     }
 
@@ -282,6 +316,35 @@ impl FakeImprint {
     /// The API key the server accepts (a test value, not a secret).
     pub fn api_key(&self) -> &str {
         &self.api_key
+    }
+
+    /// What a client in any language needs to reach this server, as the one
+    /// line a standalone fake prints when it is ready (`imprint fake serve`).
+    pub fn ready(&self) -> Ready {
+        Ready {
+            base_url: self.base_url(),
+            api_key: self.api_key.clone(),
+        }
+    }
+
+    /// Serves until `shutdown` completes (for a standalone server,
+    /// [`shutdown_signal`]), then stops: the listener closes and every open
+    /// connection ends after the request it is reading or answering.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let fake = imprint_mock::FakeImprint::start().await?;
+    /// println!("{}", fake.ready().json_line());
+    /// fake.serve_until(async { /* imprint_mock::shutdown_signal().await */ }).await;
+    /// # Ok(()) }
+    /// ```
+    pub async fn serve_until(mut self, shutdown: impl std::future::Future<Output = ()>) {
+        shutdown.await;
+        self.stop.send_replace(true);
+        // The accept loop returns once it reads the stop; waiting for it
+        // means the port is closed when this returns.
+        let _ = (&mut self.task).await;
     }
 
     /// A client builder already pointed at this server with its key.

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use imprint_webhooks::{SIGNATURE_HEADER, Webhook};
 
@@ -124,6 +124,91 @@ impl Outbox {
 
     pub(crate) fn take(&self) -> Vec<Delivery> {
         std::mem::take(&mut *self.lock())
+    }
+}
+
+/// The `object` of each event kind Imprint sends, in the spec's order.
+pub const EVENT_KINDS: [&str; 7] = [
+    "APPLICATION",
+    "TRANSACTION",
+    "PAYMENT_METHOD",
+    "CUSTOMER_LINK",
+    "REWARD",
+    "STREAK",
+    "ACCOUNT_STATUS",
+];
+
+/// A sample payload of the event kind `object` (one of [`EVENT_KINDS`], in any
+/// case), shaped like the spec's payload schema with synthetic ids and no
+/// personal data; `None` for another kind. For exercising a receiver, as
+/// `imprint webhook send` does.
+///
+/// ```
+/// let sample = imprint_mock::sample_event("transaction").unwrap();
+/// assert_eq!(sample["object"], "TRANSACTION");
+/// assert!(imprint_mock::sample_event("NOPE").is_none());
+/// ```
+pub fn sample_event(object: &str) -> Option<Value> {
+    let object = object.to_ascii_uppercase();
+    let at = "2025-03-01T00:00:00Z";
+    let customer = "c0ffee00-0000-4000-8000-000000000001";
+    let data = match object.as_str() {
+        "APPLICATION" => {
+            json!({ "customer_id": customer, "status": "OFFER_ACCEPTED", "created_at": at, "updated_at": at })
+        }
+        "TRANSACTION" => json!({
+            "transaction_id": "7a000000-0000-4000-8000-000000000001",
+            "event_id": "e0000000-0000-4000-8000-000000000001",
+            "customer_id": customer, "status": "APPROVED", "amount": 1250, "currency": "USD",
+            "purchase_method": "CONTACTLESS", "created_at": at, "updated_at": at
+        }),
+        "PAYMENT_METHOD" => json!({
+            "payment_method_id": "9a000000-0000-4000-8000-000000000001", "customer_id": customer,
+            "previous_status": "INACTIVE", "new_status": "ACTIVE", "card_type": "VIRTUAL",
+            "created_at": at, "updated_at": at
+        }),
+        "CUSTOMER_LINK" => {
+            json!({ "customer_id": customer, "status": "ACTIVE", "created_at": at, "updated_at": at })
+        }
+        "REWARD" => json!({
+            "reward_id": "4e000000-0000-4000-8000-000000000001", "customer_id": customer,
+            "type": "TRANSACTION", "amount": 125, "status": "PENDING", "currency": "USD", "created_at": at
+        }),
+        "STREAK" => json!({
+            "streak_id": "5a000000-0000-4000-8000-000000000001", "customer_id": customer,
+            "event": "ENROLLED", "status": "IN_PROGRESS", "current_period": 1, "completed_periods": 0,
+            "total_periods": 3, "created_at": at
+        }),
+        "ACCOUNT_STATUS" => {
+            json!({ "customer_id": customer, "status": "CLOSED", "updated_at": at })
+        }
+        _ => return None,
+    };
+    let mut data = data;
+    data["merchant_key"] = Value::from(crate::MERCHANT_KEY);
+    Some(json!({ "object": object, "data": data }))
+}
+
+/// Signs `payload` with `secret` as the fake signs its own webhooks and POSTs
+/// it to `url`, which must be `http(s)` on a loopback host (otherwise nothing
+/// is sent and the delivery's outcome says why): a delivery from no running
+/// fake, for testing a receiver (`imprint webhook send`).
+pub async fn deliver(url: &str, secret: &str, payload: Value) -> Delivery {
+    let not_sent = |reason: String| {
+        let body = serde_json::to_vec(&payload).expect("a JSON value serializes");
+        Delivery {
+            object: payload["object"].as_str().unwrap_or_default().to_string(),
+            signature: Webhook::new(secret).sign(&body, SystemTime::now()),
+            body,
+            outcome: Some(Err(format!("not sent: {reason}"))),
+        }
+    };
+    if !is_loopback(url) {
+        return not_sent("deliveries go only to http(s) URLs on a loopback host".into());
+    }
+    match Outbox::new(Webhook::new(secret), Some(url.to_string())) {
+        Ok(outbox) => outbox.send(vec![payload]).await.remove(0),
+        Err(error) => not_sent(error.to_string()),
     }
 }
 

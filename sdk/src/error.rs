@@ -215,6 +215,26 @@ impl Error {
         }
     }
 
+    /// Whether no answer came: a [`Timeout`](Error::Timeout) or a
+    /// [`Transport`](Error::Transport) error (connection refused or broken,
+    /// DNS, TLS) on the last attempt, so the request may or may not have
+    /// reached Imprint. `false` for every other variant, which either had an
+    /// answer or sent nothing.
+    ///
+    /// ```no_run
+    /// # async fn run(client: imprint::Client) {
+    /// use imprint::prelude::*;
+    /// if let Err(error) = client.get_customer().customer_id("c1").call().await
+    ///     && error.is_transport()
+    /// {
+    ///     eprintln!("Imprint did not answer: {error}");
+    /// }
+    /// # }
+    /// ```
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Error::Timeout { .. } | Error::Transport { .. })
+    }
+
     /// Whether the failure is transient, so the same request may succeed later:
     /// an [`Api`](Error::Api) error with status 429, 500, 502, 503 or 504, a
     /// [`Timeout`](Error::Timeout) or a [`Transport`](Error::Transport) error.

@@ -1,4 +1,4 @@
-//! The questions `Error` answers (`is_rate_limited`, `is_validation`,
+//! The questions `Error` answers (`is_rate_limited`, `is_validation`, `is_transport`,
 //! `is_not_found`, `is_retryable`, `attempts`, `stopped_by`, `retry_after`,
 //! `request_id`), asked of errors from real exchanges: each predicate is true
 //! for exactly the failures it names.
@@ -288,6 +288,11 @@ async fn each_predicate_is_true_for_exactly_the_failures_it_names() {
             ],
             case.predicates,
             "{name}: [is_rate_limited, is_validation, is_not_found, is_retryable] of {error:?}"
+        );
+        assert_eq!(
+            error.is_transport(),
+            matches!(variant(&error), "Timeout" | "Transport"),
+            "{name}: is_transport of {error:?}"
         );
         assert_eq!(error.attempts(), case.attempts, "{name}: {error:?}");
         assert_eq!(error.stopped_by(), case.stopped_by, "{name}: {error:?}");

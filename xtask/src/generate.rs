@@ -12,6 +12,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::classification;
+use crate::cli;
 use crate::index;
 use crate::mock_errors;
 use crate::normalize::{self, Rewrite, path_segments, sensitive, timestamps, walk};
@@ -57,7 +58,8 @@ pub struct Generated {
     pub code: String,
     /// Every file to write, each with its path from the workspace root and
     /// its text, header included: the parts of the module, the typed httpmock
-    /// mocks, the classification table and the fake's request table.
+    /// mocks, the classification table, the fake's request table and the
+    /// command line's operations.
     pub files: Vec<(&'static str, String)>,
     /// Number of client operations.
     pub operations: usize,
@@ -123,6 +125,7 @@ pub fn generate(spec: &Spec, exceptions: &Exceptions<'_>) -> Result<Generated, G
         syn::parse2(tokens).map_err(|e| GenerateError::Syntax(e.to_string()))?;
     let refined = refine::refine(&mut file).map_err(GenerateError::Generator)?;
     let index = index::Index::build(&file, &doc, exceptions)?;
+    let commands = cli(spec, &api, &index)?;
     let parts = split::split(file, index.items()).map_err(GenerateError::Generator)?;
     let code = split::whole(parts.clone().map(|(_, part)| part));
     let files = parts
@@ -134,6 +137,7 @@ pub fn generate(spec: &Spec, exceptions: &Exceptions<'_>) -> Result<Generated, G
         })
         .into_iter()
         .chain(companions)
+        .chain([commands])
         .collect();
     Ok(Generated {
         code,
@@ -187,6 +191,31 @@ fn companions(
         ),
         (crate::GENERATED_REQUESTS, requests::file(spec)?),
     ])
+}
+
+/// The `imprint` command line's operations: progenitor's clap commands for
+/// `api`, refined to run through the SDK (see [`cli::refine`]), `--all` on the
+/// operations the index pages.
+fn cli(
+    spec: &Spec,
+    api: &openapiv3::OpenAPI,
+    index: &index::Index,
+) -> Result<(&'static str, String), GenerateError> {
+    let tokens = catch_progenitor(|| Generator::new(&settings()).cli(api, cli::SDK))
+        .map_err(GenerateError::Generator)?;
+    let file: syn::File =
+        syn::parse2(cli::sdk_paths(tokens)).map_err(|e| GenerateError::Syntax(e.to_string()))?;
+    let paginated = index
+        .operations
+        .iter()
+        .filter(|entry| entry.pages.is_some())
+        .map(|entry| entry.name.clone())
+        .collect();
+    let file = cli::refine(file, &paginated).map_err(GenerateError::Generator)?;
+    Ok((
+        cli::GENERATED_CLI,
+        format!("{}{}", header(spec), prettyplease::unparse(&file)),
+    ))
 }
 
 /// Typed `httpmock` mocks for every operation of the client [`generate`]
@@ -498,7 +527,8 @@ mod tests {
                 split::INDEX,
                 crate::GENERATED_HTTPMOCK,
                 crate::GENERATED_CLASSIFICATION,
-                crate::GENERATED_REQUESTS
+                crate::GENERATED_REQUESTS,
+                cli::GENERATED_CLI
             ]
         );
         for (path, code) in &generated.files {

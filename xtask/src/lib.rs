@@ -3,6 +3,7 @@
 
 pub mod api_diff;
 pub mod classification;
+pub mod cli;
 pub mod drift;
 pub mod generate;
 pub mod index;
