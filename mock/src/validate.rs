@@ -108,10 +108,48 @@ pub(crate) fn body(operation: &str, bytes: &[u8]) -> Result<Value, String> {
             Ok(Value::Object(Map::new()))
         };
     }
-    let value: Value =
+    let mut value: Value =
         serde_json::from_slice(bytes).map_err(|_| "body: is not valid JSON".to_string())?;
+    integral_floats_as_integers(schema, &mut value);
     check(schema, &value, "body")?;
     Ok(value)
+}
+
+/// JSON Schema counts `2.0` as an integer, but serde_json holds it as an f64,
+/// which the format bounds and the routes (`as_i64`, `as_u64`) would not see
+/// as one: every integral f64 where the schema says integer becomes the
+/// integer it is, when 64 bits hold it (one beyond stays an f64, and the
+/// bounds refuse it as such).
+fn integral_floats_as_integers(schema: &Value, value: &mut Value) {
+    for member in schema["allOf"].as_array().into_iter().flatten() {
+        integral_floats_as_integers(member, value);
+    }
+    match value {
+        Value::Number(number) if schema["type"] == "integer" && number.is_f64() => {
+            let float = number.as_f64().unwrap_or(f64::NAN);
+            // Both bounds are powers of two, exact as f64: below them the
+            // casts are exact too.
+            if float.fract() == 0.0 && (-(2f64.powi(63))..2f64.powi(63)).contains(&float) {
+                *value = Value::from(float as i64);
+            } else if float.fract() == 0.0 && (0.0..2f64.powi(64)).contains(&float) {
+                *value = Value::from(float as u64);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                integral_floats_as_integers(&schema["items"], item);
+            }
+        }
+        Value::Object(fields) => {
+            for (name, field) in fields {
+                match schema["properties"].get(name.as_str()) {
+                    Some(property) => integral_floats_as_integers(property, field),
+                    None => integral_floats_as_integers(&schema["additionalProperties"], field),
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Whether `operation` documents its 400 as the `ApiError` envelope.

@@ -1062,3 +1062,48 @@ async fn credentials_are_checked_on_every_operation() {
         }
     }
 }
+
+/// JSON Schema counts `2.0` as an integer, and so did the fake's validation,
+/// but its int32 check and the routes read integers as `i64`/`u64` only: a
+/// `limit` of `2.0` was refused as "must be an integer from …" and an amount
+/// of `4200.0` would have been read as no amount. Found by the API tester
+/// (tools/api-tester) with `"limit": 2691026.0`.
+#[tokio::test]
+async fn integral_numbers_written_with_a_fraction_are_integers() {
+    let fake = FakeImprint::start().await.unwrap();
+    let raw = Raw::new(&fake);
+    let page = raw
+        .expect(
+            200,
+            "searchCustomersPost",
+            "POST",
+            "/v2/customers",
+            json!({ "limit": 2.0 }),
+        )
+        .await;
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
+    let too_many = raw
+        .expect(
+            400,
+            "searchCustomersPost",
+            "POST",
+            "/v2/customers",
+            json!({ "limit": 2691026.0 }),
+        )
+        .await;
+    assert_eq!(
+        too_many["details"],
+        json!(["limit: must be at most 1000, the fake server's largest page"])
+    );
+    let customer = fake.customer(0).unwrap().customer.id;
+    let intent = raw
+        .expect(
+            200,
+            "createTransactionIntent",
+            "POST",
+            "/v2/transaction_intents",
+            json!({ "customer_id": customer, "amount": 4200.0, "currency": "USD" }),
+        )
+        .await;
+    assert_eq!(intent["amount"], 4200);
+}
