@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the fake Imprint server (`imprint fake serve`) against the vendored
 # openapi.yaml with Schemathesis: examples, coverage, fuzzing and stateful
-# phases, every check. Exits non-zero on any failure that expected-failures.json
-# does not list (the spec's own gaps, each with its reason).
+# phases, every check. Exits non-zero on any failure that expected_failures.py
+# does not excuse (the spec's own gaps, each rule with its reason).
 #
 # Needs python3 (3.11+, with venv) and cargo; talks to PyPI once (the pinned
 # install, into target/) and otherwise to 127.0.0.1 only. Extra arguments go
