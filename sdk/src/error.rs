@@ -11,6 +11,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
+use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
@@ -18,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::meta::OperationMeta;
-use crate::response::{REQUEST_ID_HEADERS, Response};
+use crate::response::REQUEST_ID_HEADERS;
 use crate::retry_policy::{RetryAfter, RetryStop, retryable_status};
 use imprint_types::UnknownValue;
 use imprint_types::ValidationError;
@@ -335,7 +336,7 @@ impl Error {
         error: progenitor_client::Error,
         meta: &'static OperationMeta,
         facts: CallFacts,
-    ) -> Result<Response<T>> {
+    ) -> Result<ResponseValue<T>> {
         use progenitor_client::Error as P;
         let operation = meta.id;
         let attempts = facts.attempts.max(1);
@@ -399,7 +400,7 @@ impl Error {
                 };
                 if status.is_success() {
                     return match serde_json::from_slice::<T>(&body) {
-                        Ok(value) => Ok(Response::new(status, headers, value)),
+                        Ok(value) => Ok(ResponseValue::new(value, status, headers)),
                         Err(source) => Err(Error::decode(
                             operation,
                             attempts,

@@ -114,14 +114,14 @@ pub trait Operation: sealed::Request {
     /// Sends the request (with the client's retry policy, if the operation is
     /// safe to repeat) and returns the decoded body or an [`Error`].
     fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send {
-        async move { self.call_with_response().await.map(Response::into_inner) }
+        async move { run(self).await.map(ResponseValue::into_inner) }
     }
 
     /// Like [`call`](Operation::call), keeping the status and headers.
     fn call_with_response(
         self,
     ) -> impl Future<Output = Result<Response<Self::Output>, Error>> + Send {
-        run(self)
+        async move { run(self).await.map(Response::from) }
     }
 }
 
@@ -171,7 +171,7 @@ impl<R: sealed::Request> sealed::Request for WithOptions<R> {
 
 /// Sends `operation` inside a call context made on the first poll, so the
 /// call's deadline counts from when it is awaited, not from when it was built.
-async fn run<O: Operation>(operation: O) -> Result<Response<O::Output>, Error> {
+async fn run<O: Operation>(operation: O) -> Result<ResponseValue<O::Output>, Error> {
     let options = operation.options().unwrap_or_default();
     let context = CallContext::with_options(O::META, options);
     let telemetry = CallSpan::start(O::META);
@@ -183,7 +183,7 @@ async fn run<O: Operation>(operation: O) -> Result<Response<O::Output>, Error> {
             });
         }
         match context.scope(operation.send_raw()).await {
-            Ok(value) => Ok(Response::from(value)),
+            Ok(value) => Ok(value),
             Err(error) => Error::from_progenitor(error, O::META, context.facts()).await,
         }
     }
