@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::meta::OperationMeta;
-use crate::response::REQUEST_ID_HEADERS;
+use crate::response;
 use crate::retry_policy::{RetryAfter, RetryStop, retryable_status};
 use imprint_types::UnknownValue;
 use imprint_types::ValidationError;
@@ -685,12 +685,10 @@ impl ApiError {
     }
 
     /// The request id the response carried, for Imprint's support: the first of
-    /// the headers [`REQUEST_ID_HEADERS`] names that is present (Imprint does not
+    /// the headers [`REQUEST_ID_HEADERS`](crate::REQUEST_ID_HEADERS) names that is present (Imprint does not
     /// document one; these are the names API gateways commonly send).
     pub fn request_id(&self) -> Option<&str> {
-        REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|name| self.headers.get(*name)?.to_str().ok())
+        response::request_id(&self.headers)
     }
 
     /// The API's message, raw as sent: it may quote your input back, so do not

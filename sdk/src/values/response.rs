@@ -21,6 +21,13 @@ pub const REQUEST_ID_HEADERS: [&str; 4] = [
     "x-correlation-id",
 ];
 
+/// The first of the headers [`REQUEST_ID_HEADERS`] names that `headers` holds.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+}
+
 /// A decoded success body, with the status and headers it came with.
 ///
 /// It dereferences to the body, so `response.data` reads a field of it.
@@ -68,9 +75,7 @@ impl<T> Response<T> {
     /// The request id the response carried, for Imprint's support: the first
     /// of the headers [`REQUEST_ID_HEADERS`] names that is present.
     pub fn request_id(&self) -> Option<&str> {
-        REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|name| self.headers.get(*name)?.to_str().ok())
+        request_id(&self.headers)
     }
 
     /// The decoded body.

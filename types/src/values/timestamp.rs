@@ -51,11 +51,7 @@ impl Timestamp {
     ///
     /// [`TimestampError`] when `text` is not RFC 3339.
     pub fn parse(text: &str) -> Result<Timestamp, TimestampError> {
-        let instant = DateTime::parse_from_rfc3339(text).map_err(|_| TimestampError)?;
-        Ok(Timestamp {
-            instant: Some(instant.with_timezone(&Utc)),
-            text: text.to_string(),
-        })
+        Timestamp::try_from(text.to_string())
     }
 
     /// The text as Imprint sent it (or as it was parsed or formatted).
@@ -70,11 +66,18 @@ impl Timestamp {
 
     /// Keeps any text, parsing it if it can be: what decoding a response does.
     fn lenient(text: String) -> Timestamp {
-        let instant = DateTime::parse_from_rfc3339(&text)
-            .ok()
-            .map(|instant| instant.with_timezone(&Utc));
-        Timestamp { instant, text }
+        Timestamp {
+            instant: instant_of(&text),
+            text,
+        }
     }
+}
+
+/// The instant RFC 3339 `text` stands for, in UTC.
+fn instant_of(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|instant| instant.with_timezone(&Utc))
 }
 
 /// Text that is not an RFC 3339 timestamp.
@@ -116,11 +119,16 @@ impl TryFrom<&str> for Timestamp {
     }
 }
 
+/// Keeps the `String` it is given.
 impl TryFrom<String> for Timestamp {
     type Error = TimestampError;
 
     fn try_from(text: String) -> Result<Timestamp, TimestampError> {
-        Timestamp::parse(&text)
+        let instant = instant_of(&text).ok_or(TimestampError)?;
+        Ok(Timestamp {
+            instant: Some(instant),
+            text,
+        })
     }
 }
 

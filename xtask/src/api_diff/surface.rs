@@ -395,20 +395,11 @@ fn field(f: &syn::Field, unset: Option<&BTreeSet<String>>) -> Field {
 /// generations before the builders were renamed had it).
 fn must_set(builders: &[syn::Item], name: &str) -> Option<BTreeSet<String>> {
     let renamed = format!("{name}{}", crate::refine::builder_names::SUFFIX);
-    let name = if builders
-        .iter()
-        .any(|item| matches!(item, syn::Item::Struct(s) if s.ident == renamed))
-    {
-        renamed.as_str()
-    } else {
-        name
-    };
-    let exists = builders
-        .iter()
-        .any(|item| matches!(item, syn::Item::Struct(s) if s.ident == name));
-    if !exists {
-        return None;
-    }
+    let name = [renamed.as_str(), name].into_iter().find(|wanted| {
+        builders
+            .iter()
+            .any(|item| matches!(item, syn::Item::Struct(s) if s.ident == wanted))
+    })?;
     let defaults = impls_of(builders, name, Some("Default"));
     let inits = defaults
         .iter()
