@@ -75,7 +75,7 @@
 //!   post-quantum key exchange and a FIPS build; its C library is built with
 //!   cc, and cmake on some targets) or `rustls-ring` (rustls with ring, which
 //!   needs no C toolchain beyond ring's own and builds faster:
-//!   `default-features = false, features = ["rustls-ring", "webhooks"]`). Both
+//!   `default-features = false, features = ["rustls-ring", "webhooks", "chrono"]`). Both
 //!   on is allowed (aws-lc-rs is used); neither gives a build that talks plain
 //!   http only. Every client carries its provider; nothing is installed
 //!   process-wide ([`tls`] says what your own reqwest clients need).
@@ -83,6 +83,11 @@
 //!   SHA-256 and hex crates, and serde_path_to_error for a payload that does
 //!   not decode, are the only ones it adds; a service that only calls the API
 //!   can leave it out.
+//! - `chrono` (on by default): conversions between [`Timestamp`] and chrono's
+//!   `DateTime<Utc>`, between [`types::DateOfBirth`] and `NaiveDate`, and the
+//!   `imprint::chrono` re-export. Without it the SDK compiles no chrono, which
+//!   shortens a clean build (BENCHMARKS.md, "Crates as layers"); timestamps
+//!   still parse, compare and convert to `SystemTime`.
 //! - `metrics`: request, call, retry and pagination metrics through the
 //!   [`metrics`](https://docs.rs/metrics) facade (see [`telemetry`]).
 //! - `otel`: a W3C `traceparent` on requests sent inside an OpenTelemetry trace
@@ -179,11 +184,14 @@ pub use generated::{Client, builder};
 /// HTTP status codes, as [`Error::status`] and [`ApiError::status`] return them
 /// (`http::StatusCode`, re-exported so matching needs no other crate).
 pub use http::StatusCode;
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+pub use imprint_types::chrono;
 #[cfg(feature = "schemars")]
 pub use imprint_types::component_schemas;
 pub use imprint_types::{
     IntoOptional, PathSegment, REDACTED, Sensitive, Ssn, Timestamp, TimestampError, UnknownValue,
-    ValidationError, chrono, classification, types,
+    ValidationError, classification, types,
 };
 pub use meta::{OperationMeta, PageParams, Safety};
 pub use operation::{Operation, WithOptions};

@@ -33,16 +33,18 @@ const TYPES: Crate = Crate {
     root: "lib.rs",
     folders: &["values", "generated"],
     modules: &[
+        ("calendar", &[]),
+        ("rfc3339", &["calendar"]),
         ("classification", &[]),
         ("validation", &[]),
         ("unknown_value", &[]),
         ("optional", &[]),
         ("path_segment", &["validation"]),
         ("sensitive", &["validation"]),
-        ("timestamp", &["optional"]),
+        ("timestamp", &["calendar", "optional", "rfc3339"]),
         ("redact", &["classification", "sensitive"]),
         ("json_path", &["classification"]),
-        ("validate", &["sensitive", "validation"]),
+        ("validate", &["calendar", "sensitive", "validation"]),
         // The generated types, their builders and their schemas.
         (
             "types",
@@ -53,7 +55,10 @@ const TYPES: Crate = Crate {
             &["optional", "redact", "sensitive", "timestamp"],
         ),
         ("schemas", &["path_segment", "sensitive"]),
-        ("extensions", &["types", "validate", "validation"]),
+        (
+            "extensions",
+            &["calendar", "types", "validate", "validation"],
+        ),
     ],
 };
 

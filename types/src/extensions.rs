@@ -2,8 +2,10 @@
 
 use std::num::NonZeroU64;
 
+#[cfg(feature = "chrono")]
 use chrono::{Datelike, NaiveDate};
 
+use crate::calendar::Date;
 use crate::types::DateOfBirth;
 use crate::validate::check_date;
 use crate::validation::ValidationError;
@@ -24,7 +26,8 @@ impl DateOfBirth {
     }
 
     /// The date as a [`NaiveDate`], when all three parts are present and make
-    /// a calendar day (a date read back from the API may lack one).
+    /// a calendar day (a date read back from the API may lack one). Feature
+    /// `chrono`.
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -35,6 +38,8 @@ impl DateOfBirth {
     /// assert_eq!(partial.to_naive_date().unwrap_err().field(), "date_of_birth");
     /// # Ok::<(), imprint::ValidationError>(())
     /// ```
+    #[cfg(feature = "chrono")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
     pub fn to_naive_date(&self) -> Result<NaiveDate, ValidationError> {
         let part = |value: Option<u64>| value.and_then(|v| u32::try_from(v).ok());
         let year = self.year.and_then(|y| i32::try_from(y).ok());
@@ -49,15 +54,18 @@ impl DateOfBirth {
         .ok_or_else(|| ValidationError::new("date_of_birth", "is incomplete or not a calendar day"))
     }
 
-    fn from_date(date: NaiveDate) -> DateOfBirth {
+    fn from_date(date: Date) -> DateOfBirth {
         DateOfBirth {
-            year: Some(i64::from(date.year())),
-            month: NonZeroU64::new(u64::from(date.month())),
-            day: NonZeroU64::new(u64::from(date.day())),
+            year: Some(date.year),
+            month: NonZeroU64::new(u64::from(date.month)),
+            day: NonZeroU64::new(u64::from(date.day)),
         }
     }
 }
 
+/// Feature `chrono`.
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 impl TryFrom<NaiveDate> for DateOfBirth {
     type Error = ValidationError;
 
@@ -67,6 +75,9 @@ impl TryFrom<NaiveDate> for DateOfBirth {
     }
 }
 
+/// Feature `chrono`.
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 impl TryFrom<&DateOfBirth> for NaiveDate {
     type Error = ValidationError;
 
@@ -76,7 +87,7 @@ impl TryFrom<&DateOfBirth> for NaiveDate {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "chrono"))]
 mod tests {
     use super::*;
 

@@ -21,6 +21,10 @@
 // The values, lowest first: a module uses only the ones above it
 // (tests/integration/layers.rs keeps it so).
 mod values {
+    pub mod calendar;
+
+    pub mod rfc3339;
+
     pub mod classification;
 
     pub mod validation;
@@ -75,8 +79,10 @@ pub use values::validation::ValidationError;
 pub use values::{json_path, redact, validate};
 
 /// chrono, whose `DateTime<Utc>` [`Timestamp::to_datetime`] returns: the
-/// version the types are built with.
+/// version the types are built with (feature `chrono`).
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 pub use chrono;
 
 // The paths the values and the generated code name each other by.
-use values::{sensitive, validation};
+use values::{calendar, rfc3339, sensitive, validation};

@@ -16,7 +16,7 @@ use std::fmt::Display;
 /// let body = SearchCustomersPostBody::builder().partner_customer_id("PARTNER_USER_456");
 /// let none = SearchCustomersPostBody::builder().partner_customer_id(None);
 /// let when = CreateTransactionIntentBody::builder().expected_date("2025-03-01T00:00:00Z");
-/// let now = CreateTransactionIntentBody::builder().expected_date(imprint::chrono::Utc::now());
+/// let now = CreateTransactionIntentBody::builder().expected_date(std::time::SystemTime::now());
 /// # let _ = (body, none, when, now);
 /// ```
 pub trait IntoOptional<T> {

@@ -10,42 +10,50 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::SystemTime;
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::calendar::Instant;
+use crate::rfc3339;
 
 /// An RFC 3339 timestamp as Imprint sent it, with its instant when it parses.
 ///
 /// ```
+/// use std::time::{Duration, UNIX_EPOCH};
 /// use imprint::Timestamp;
 ///
 /// let sent: Timestamp = serde_json::from_str("\"2025-02-13T19:08:07.000Z\"")?;
 /// assert_eq!(sent.as_str(), "2025-02-13T19:08:07.000Z");
-/// assert_eq!(sent.to_datetime().map(|t| t.timestamp()), Some(1_739_473_687));
+/// assert_eq!(sent.to_system_time(), Some(UNIX_EPOCH + Duration::from_secs(1_739_473_687)));
 ///
 /// // Text that is not RFC 3339 still decodes, and is kept as it was.
 /// let odd: Timestamp = serde_json::from_str("\"2025-02-13 19:08\"")?;
-/// assert_eq!(odd.to_datetime(), None);
+/// assert_eq!(odd.to_system_time(), None);
 /// assert_eq!(serde_json::to_string(&odd)?, "\"2025-02-13 19:08\"");
 ///
-/// // Values you send are checked: build them from a `DateTime<Utc>`, or parse.
-/// let now = Timestamp::from(imprint::chrono::Utc::now());
-/// assert!(now.to_datetime().is_some());
+/// // Values you send are checked: build them from a time, or parse.
+/// assert!(Timestamp::now().to_system_time().is_some());
 /// assert!("yesterday".parse::<Timestamp>().is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// With the `chrono` feature (on by default), [`Timestamp::to_datetime`] and
+/// `From<DateTime<Utc>>` convert to and from chrono's type.
 ///
 /// Ordering and equality compare the instant first (values that do not parse
 /// sort before those that do), then the text.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
-    instant: Option<DateTime<Utc>>,
+    instant: Option<Instant>,
     text: String,
 }
 
 impl Timestamp {
-    /// Parses RFC 3339 text (any offset; the instant is kept in UTC, the text
-    /// as given).
+    /// Parses RFC 3339 text: `2025-02-13T19:08:07.123Z`, any offset from
+    /// -23:59 to +23:59, any number of fractional digits (the first nine
+    /// count); `T` and `Z` may be lower case and a space may stand for `T`,
+    /// as RFC 3339 allows. The text is kept as given.
     ///
     /// # Errors
     ///
@@ -54,30 +62,47 @@ impl Timestamp {
         Timestamp::try_from(text.to_string())
     }
 
+    /// The current time, written as Imprint writes timestamps
+    /// (`2025-02-13T19:08:07.123Z`).
+    pub fn now() -> Timestamp {
+        Timestamp::from(SystemTime::now())
+    }
+
     /// The text as Imprint sent it (or as it was parsed or formatted).
     pub fn as_str(&self) -> &str {
         &self.text
     }
 
-    /// The instant, when the text is RFC 3339.
-    pub fn to_datetime(&self) -> Option<DateTime<Utc>> {
+    /// The instant, when the text is RFC 3339 and the platform's `SystemTime`
+    /// can hold it (every year from 1970 to 9999 on every platform).
+    pub fn to_system_time(&self) -> Option<SystemTime> {
+        self.instant.and_then(Instant::to_system_time)
+    }
+
+    /// The instant in UTC, when the text is RFC 3339 (feature `chrono`).
+    #[cfg(feature = "chrono")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+    pub fn to_datetime(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.instant
+            .and_then(|instant| chrono::DateTime::from_timestamp(instant.seconds, instant.nanos))
     }
 
     /// Keeps any text, parsing it if it can be: what decoding a response does.
     fn lenient(text: String) -> Timestamp {
         Timestamp {
-            instant: instant_of(&text),
+            instant: rfc3339::parse(&text),
             text,
         }
     }
-}
 
-/// The instant RFC 3339 `text` stands for, in UTC.
-fn instant_of(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|instant| instant.with_timezone(&Utc))
+    /// Written to the millisecond with `Z`, as Imprint writes timestamps; the
+    /// instant is the one the text says.
+    fn formatted(instant: Instant) -> Timestamp {
+        Timestamp {
+            instant: Some(rfc3339::truncate_to_millis(instant)),
+            text: rfc3339::format_millis(instant),
+        }
+    }
 }
 
 /// Text that is not an RFC 3339 timestamp.
@@ -92,13 +117,25 @@ impl fmt::Display for TimestampError {
 
 impl std::error::Error for TimestampError {}
 
-/// Formatted with milliseconds and `Z`, as Imprint writes its timestamps.
-impl From<DateTime<Utc>> for Timestamp {
-    fn from(instant: DateTime<Utc>) -> Timestamp {
-        Timestamp {
-            instant: Some(instant),
-            text: instant.to_rfc3339_opts(SecondsFormat::Millis, true),
-        }
+/// Written to the millisecond with `Z`, as Imprint writes its timestamps
+/// (years 0000 to 9999, the ones RFC 3339 has; a time outside them is
+/// written as the nearest one inside).
+impl From<SystemTime> for Timestamp {
+    fn from(time: SystemTime) -> Timestamp {
+        Timestamp::formatted(Instant::from(time))
+    }
+}
+
+/// Written as `From<SystemTime>` writes it (feature `chrono`).
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+impl From<chrono::DateTime<chrono::Utc>> for Timestamp {
+    fn from(instant: chrono::DateTime<chrono::Utc>) -> Timestamp {
+        Timestamp::formatted(Instant {
+            seconds: instant.timestamp(),
+            // chrono counts a leap second's nanoseconds past 999,999,999.
+            nanos: instant.timestamp_subsec_nanos().min(999_999_999),
+        })
     }
 }
 
@@ -124,7 +161,7 @@ impl TryFrom<String> for Timestamp {
     type Error = TimestampError;
 
     fn try_from(text: String) -> Result<Timestamp, TimestampError> {
-        let instant = instant_of(&text).ok_or(TimestampError)?;
+        let instant = rfc3339::parse(&text).ok_or(TimestampError)?;
         Ok(Timestamp {
             instant: Some(instant),
             text,
@@ -139,8 +176,17 @@ impl crate::IntoOptional<Timestamp> for Timestamp {
     }
 }
 
-/// For optional builder setters: `.expected_date(Utc::now())`.
-impl crate::IntoOptional<Timestamp> for DateTime<Utc> {
+/// For optional builder setters: `.expected_date(SystemTime::now())`.
+impl crate::IntoOptional<Timestamp> for SystemTime {
+    fn into_optional(self) -> Result<Option<Timestamp>, String> {
+        Ok(Some(Timestamp::from(self)))
+    }
+}
+
+/// For optional builder setters: `.expected_date(Utc::now())` (feature `chrono`).
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+impl crate::IntoOptional<Timestamp> for chrono::DateTime<chrono::Utc> {
     fn into_optional(self) -> Result<Option<Timestamp>, String> {
         Ok(Some(Timestamp::from(self)))
     }
@@ -183,13 +229,15 @@ impl schemars::JsonSchema for Timestamp {
 
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
     use super::*;
 
     #[test]
     fn offsets_keep_their_text_and_compare_by_instant() {
         let utc = Timestamp::parse("2025-01-20T18:18:22.923Z").unwrap();
         let offset = Timestamp::parse("2025-01-20T18:18:22.923+00:00").unwrap();
-        assert_eq!(utc.to_datetime(), offset.to_datetime());
+        assert_eq!(utc.to_system_time(), offset.to_system_time());
         assert_eq!(offset.as_str(), "2025-01-20T18:18:22.923+00:00");
         assert_ne!(utc, offset, "the text differs");
         let later = Timestamp::parse("2025-01-20T19:00:00+01:00").unwrap();
@@ -197,12 +245,29 @@ mod tests {
     }
 
     #[test]
-    fn a_datetime_is_written_as_imprint_writes_them() {
-        let instant = DateTime::from_timestamp(1_739_473_687, 0).unwrap();
+    fn a_time_is_written_as_imprint_writes_them_and_means_what_it_says() {
+        let time = UNIX_EPOCH + Duration::new(1_739_473_687, 123_999_999);
+        let timestamp = Timestamp::from(time);
+        assert_eq!(timestamp.as_str(), "2025-02-13T19:08:07.123Z");
         assert_eq!(
-            Timestamp::from(instant).as_str(),
-            "2025-02-13T19:08:07.000Z"
+            Ok(&timestamp),
+            Timestamp::parse(timestamp.as_str()).as_ref()
         );
+        assert_eq!(
+            timestamp.to_system_time(),
+            Some(UNIX_EPOCH + Duration::new(1_739_473_687, 123_000_000))
+        );
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_converts_both_ways() {
+        let instant = chrono::DateTime::from_timestamp(1_739_473_687, 0).unwrap();
+        let timestamp = Timestamp::from(instant);
+        assert_eq!(timestamp.as_str(), "2025-02-13T19:08:07.000Z");
+        assert_eq!(timestamp.to_datetime(), Some(instant));
+        let offset = Timestamp::parse("2025-02-13T20:08:07+01:00").unwrap();
+        assert_eq!(offset.to_datetime(), Some(instant));
     }
 
     #[test]

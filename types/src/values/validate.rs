@@ -2,14 +2,14 @@
 //! calendar day, and every JSON body is checked by the request hook however it
 //! was built (struct literals and `serde_json::Value`s included).
 
-use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
+use crate::calendar::Date;
 use crate::sensitive::Ssn;
 use crate::validation::ValidationError;
 
 /// Checks a date of birth: a real calendar day, in or after 1900, not in the future.
-pub fn check_date(year: i64, month: u64, day: u64) -> Result<NaiveDate, ValidationError> {
+pub fn check_date(year: i64, month: u64, day: u64) -> Result<Date, ValidationError> {
     if year < 1900 {
         return Err(ValidationError::new(
             "date_of_birth.year",
@@ -22,13 +22,11 @@ pub fn check_date(year: i64, month: u64, day: u64) -> Result<NaiveDate, Validati
             "must be between 1 and 12",
         ));
     }
-    let date = i32::try_from(year)
+    let date = u32::try_from(day)
         .ok()
-        .zip(u32::try_from(day).ok())
-        .and_then(|(year, day)| NaiveDate::from_ymd_opt(year, month as u32, day))
+        .and_then(|day| Date::new(year, month as u32, day))
         .ok_or_else(|| ValidationError::new("date_of_birth", "is not a real calendar date"))?;
-    let today = chrono::Utc::now().date_naive();
-    if date > today || date.year() > today.year() {
+    if date > Date::today() {
         return Err(ValidationError::new("date_of_birth", "is in the future"));
     }
     Ok(date)
