@@ -107,9 +107,7 @@ pub fn record(seed: u64, index: usize) -> Record {
         CustomerProgramStatus::Open
     };
     let created = 1_739_473_687 + index as u64 * 3_600;
-    let timestamp = imprint::Timestamp::from(
-        chrono::DateTime::from_timestamp(created as i64, 0).unwrap_or_default(),
-    );
+    let timestamp = crate::world::timestamp(created);
     let dob = DateOfBirth {
         year: Some(year as i64),
         month: NonZeroU64::new(month),
@@ -245,6 +243,16 @@ mod tests {
             "an id of another data set is no cursor here"
         );
         assert_eq!(index_of(7, "nonsense"), None);
+    }
+
+    #[test]
+    fn timestamps_are_written_as_imprint_writes_them() {
+        let customer = record(7, 2).customer;
+        assert_eq!(
+            customer.created_at.as_ref().map(|t| t.as_str()),
+            Some("2025-02-13T21:08:07.000Z")
+        );
+        assert_eq!(customer.created_at, customer.updated_at);
     }
 
     #[test]

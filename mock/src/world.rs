@@ -7,10 +7,17 @@
 //! independent of how the generated Rust types are spelled.
 
 use std::collections::HashMap;
+use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
 use super::data;
+
+/// The timestamp `seconds` after the Unix epoch, written as Imprint writes
+/// them (RFC 3339, milliseconds, `Z`).
+pub(crate) fn timestamp(seconds: u64) -> imprint::Timestamp {
+    imprint::Timestamp::from(UNIX_EPOCH + Duration::from_secs(seconds))
+}
 
 /// Salt of the seed that makes the ids of customers created by requests.
 const CREATED: u64 = 0xC2EA_7ED0;
@@ -18,7 +25,7 @@ const CREATED: u64 = 0xC2EA_7ED0;
 const ISSUED: u64 = 0x155E_D000;
 /// The world's clock starts here (2025-03-01T00:00:00Z) and advances one second
 /// per change, so timestamps are deterministic and increase.
-const EPOCH: i64 = 1_740_787_200;
+const EPOCH: u64 = 1_740_787_200;
 
 /// A list of stored objects, in creation order.
 pub(crate) struct Store {
@@ -65,7 +72,7 @@ pub(crate) struct World {
     /// (ids repeat run to run), random otherwise (no two fakes share one).
     salt: u64,
     pub(crate) size: usize,
-    clock: i64,
+    clock: u64,
     issued: usize,
     /// Fields changed on synthetic customers, by index.
     changed: HashMap<usize, Map<String, Value>>,
@@ -112,9 +119,7 @@ impl World {
     /// The next timestamp of the world's clock (RFC 3339, milliseconds).
     pub(crate) fn now(&mut self) -> String {
         self.clock += 1;
-        chrono::DateTime::from_timestamp(self.clock, 0)
-            .unwrap_or_default()
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        timestamp(self.clock).as_str().to_owned()
     }
 
     /// A new id, UUID-shaped like Imprint's.

@@ -23,6 +23,20 @@ fn dob(value: &Value) -> Option<(i64, i64, i64)> {
     Some((part("year")?, part("month")?, part("day")?))
 }
 
+/// Whether the Gregorian calendar has this day (the server's only check: the
+/// SDK's own rules on dates of birth are the client's, not the fake's).
+fn is_calendar_day(year: i64, month: i64, day: i64) -> bool {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
 /// One page of the customers matching `filter`, after `starting_after`.
 fn search(call: &Call<'_>, world: &World, filter: Filter<'_>) -> Answer {
     let size = world.customer_count();
@@ -80,9 +94,7 @@ pub(super) fn search_post(call: &Call<'_>, world: &mut World) -> Answer {
     }
     let date_of_birth = match call.body.get("date_of_birth").filter(|d| !d.is_null()) {
         None => None,
-        Some(date) => match dob(date).filter(|(y, m, d)| {
-            chrono::NaiveDate::from_ymd_opt(*y as i32, *m as u32, *d as u32).is_some()
-        }) {
+        Some(date) => match dob(date).filter(|&(y, m, d)| is_calendar_day(y, m, d)) {
             Some(valid) => Some(valid),
             None => return Answer::invalid(call.path, "date_of_birth: is not a valid date"),
         },
@@ -181,4 +193,21 @@ pub(super) fn offer(call: &Call<'_>, world: &mut World) -> Answer {
             customer["first_name"].as_str().unwrap_or("Hello")
         ),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_calendar_day;
+
+    #[test]
+    fn calendar_days_follow_the_gregorian_leap_rule() {
+        assert!(is_calendar_day(2000, 2, 29));
+        assert!(is_calendar_day(2024, 2, 29));
+        assert!(!is_calendar_day(1900, 2, 29));
+        assert!(!is_calendar_day(2023, 2, 29));
+        assert!(is_calendar_day(1990, 12, 31));
+        assert!(!is_calendar_day(1990, 4, 31));
+        assert!(!is_calendar_day(1990, 13, 1));
+        assert!(!is_calendar_day(1990, 1, 0));
+    }
 }

@@ -138,7 +138,8 @@ impl Answer {
 
     /// Imprint's validation shape, `{"error": "Bad Request", "details": [...], ...}`.
     pub(crate) fn invalid(path: &str, detail: impl Into<String>) -> Self {
-        let timestamp = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
+        // Spring writes the offset as `+00:00`, where Imprint's own fields write `Z`.
+        let timestamp = imprint::Timestamp::now().as_str().replace('Z', "+00:00");
         Answer {
             status: 400,
             body: Some(json!({

@@ -1,5 +1,7 @@
 //! Customer sessions.
 
+use std::time::Duration;
+
 use serde_json::{Map, Value};
 
 use super::{Answer, Call, copy_fields, customer_or_404};
@@ -54,9 +56,14 @@ pub(super) fn create(call: &Call<'_>, world: &mut World) -> Answer {
     }
     let id = world.issue();
     let now = world.now();
-    let expires = chrono::DateTime::parse_from_rfc3339(&now)
-        .map(|t| t + chrono::Duration::hours(1))
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    let expires = imprint::Timestamp::parse(&now)
+        .ok()
+        .and_then(|t| t.to_system_time())
+        .map(|t| {
+            imprint::Timestamp::from(t + Duration::from_secs(3_600))
+                .as_str()
+                .to_owned()
+        })
         .unwrap_or(now);
     let secret = base64::Engine::encode(
         &base64::engine::general_purpose::STANDARD,
