@@ -7,6 +7,7 @@
 //! emails `example.com`: no record describes a real person.
 
 use std::num::NonZeroU64;
+use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
@@ -107,7 +108,7 @@ pub fn record(seed: u64, index: usize) -> Record {
         CustomerProgramStatus::Open
     };
     let created = 1_739_473_687 + index as u64 * 3_600;
-    let timestamp = crate::world::timestamp(created);
+    let timestamp = timestamp(created);
     let dob = DateOfBirth {
         year: Some(year as i64),
         month: NonZeroU64::new(month),
@@ -221,6 +222,12 @@ pub fn payment_methods(seed: u64, index: usize) -> Vec<Value> {
 /// The customer index a payment-method id of this seed belongs to.
 pub fn payment_method_owner(seed: u64, id: &str) -> Option<usize> {
     index_of(seed ^ CARD, id).or_else(|| index_of(seed ^ LOAN, id))
+}
+
+/// The timestamp `seconds` after the Unix epoch, written as Imprint writes
+/// them (RFC 3339, milliseconds, `Z`).
+pub(crate) fn timestamp(seconds: u64) -> imprint::Timestamp {
+    imprint::Timestamp::from(UNIX_EPOCH + Duration::from_secs(seconds))
 }
 
 #[cfg(test)]

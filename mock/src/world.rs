@@ -7,17 +7,10 @@
 //! independent of how the generated Rust types are spelled.
 
 use std::collections::HashMap;
-use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
 use super::data;
-
-/// The timestamp `seconds` after the Unix epoch, written as Imprint writes
-/// them (RFC 3339, milliseconds, `Z`).
-pub(crate) fn timestamp(seconds: u64) -> imprint::Timestamp {
-    imprint::Timestamp::from(UNIX_EPOCH + Duration::from_secs(seconds))
-}
 
 /// Salt of the seed that makes the ids of customers created by requests.
 const CREATED: u64 = 0xC2EA_7ED0;
@@ -119,7 +112,7 @@ impl World {
     /// The next timestamp of the world's clock (RFC 3339, milliseconds).
     pub(crate) fn now(&mut self) -> String {
         self.clock += 1;
-        timestamp(self.clock).as_str().to_owned()
+        data::timestamp(self.clock).as_str().to_owned()
     }
 
     /// A new id, UUID-shaped like Imprint's.
