@@ -96,7 +96,8 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
 pub struct Instant {
     /// Whole seconds since the Unix epoch, leap seconds not counted.
     pub seconds: i64,
-    /// 0 to 999,999,999.
+    /// 0 to 999,999,999; up to 1,999,999,999 in a leap second, which counts
+    /// on in the second before it, as chrono counts it.
     pub nanos: u32,
 }
 

@@ -10,7 +10,9 @@ use crate::calendar::{Date, Instant};
 /// `2025-02-13T19:08:07.123Z`, any offset from -23:59 to +23:59, any number
 /// of fractional digits, of which the first nine count). As RFC 3339 allows,
 /// `T` and `Z` may be lower case and a space may separate date and time.
-/// A leap second (`:60`) is read as the last nanosecond of the second before.
+/// A leap second (`:60`) counts its nanoseconds on past 999,999,999 in the
+/// second before, as chrono does: it sorts after `:59` and before the next
+/// minute, and keeps its fraction.
 pub fn parse(text: &str) -> Option<Instant> {
     let mut rest = text.as_bytes();
     let year = digits(&mut rest, 4)?;
@@ -57,7 +59,7 @@ pub fn parse(text: &str) -> Option<Instant> {
         return None;
     }
     let (second, nanos) = if second == 60 {
-        (59, 999_999_999)
+        (59, 1_000_000_000 + nanos)
     } else {
         (second, nanos)
     };
@@ -67,10 +69,14 @@ pub fn parse(text: &str) -> Option<Instant> {
 
 /// `instant` as Imprint writes timestamps: `2025-02-13T19:08:07.123Z`, to the
 /// millisecond (truncated), years 0000 to 9999 (an instant outside them is
-/// written as the nearest one inside).
+/// written as the nearest one inside); a leap second as `:60`.
 pub fn format_millis(instant: Instant) -> String {
     let instant = instant.clamp(FIRST, LAST);
     let (date, seconds) = instant.date_and_seconds();
+    let (second, nanos) = match instant.nanos.checked_sub(1_000_000_000) {
+        Some(leap) => (60, leap),
+        None => (seconds % 60, instant.nanos),
+    };
     let mut text = String::with_capacity(24);
     // Writing to a String cannot fail.
     let _ = write!(
@@ -81,8 +87,8 @@ pub fn format_millis(instant: Instant) -> String {
         date.day,
         seconds / 3600,
         seconds / 60 % 60,
-        seconds % 60,
-        instant.nanos / 1_000_000
+        second,
+        nanos / 1_000_000
     );
     text
 }
@@ -182,14 +188,20 @@ mod tests {
     }
 
     #[test]
-    fn a_leap_second_is_the_end_of_the_second_before() {
+    fn a_leap_second_counts_on_in_the_second_before_and_is_written_as_60() {
+        let leap = |nanos| Instant {
+            seconds: 1_483_228_799,
+            nanos,
+        };
+        assert_eq!(parse("2016-12-31T23:59:60Z"), Some(leap(1_000_000_000)));
+        assert_eq!(parse("2016-12-31T23:59:60.5Z"), Some(leap(1_500_000_000)));
+        assert!(parse("2016-12-31T23:59:59.999Z") < parse("2016-12-31T23:59:60Z"));
+        assert!(parse("2016-12-31T23:59:60.5Z") < parse("2017-01-01T00:00:00Z"));
         assert_eq!(
-            parse("2016-12-31T23:59:60Z"),
-            Some(Instant {
-                seconds: 1_483_228_799,
-                nanos: 999_999_999
-            })
+            format_millis(leap(1_500_999_999)),
+            "2016-12-31T23:59:60.500Z"
         );
+        assert_eq!(truncate_to_millis(leap(1_500_999_999)), leap(1_500_000_000));
     }
 
     #[test]
@@ -225,13 +237,13 @@ mod tests {
         }
 
         /// Text shaped like a timestamp, with every field able to go out of
-        /// range: the two parsers agree (chrono also takes an offset without
-        /// its colon and U+2212 as a minus, which this grammar leaves out).
+        /// range, leap seconds included: the two parsers agree (chrono also
+        /// takes U+2212 as a minus, which RFC 3339's grammar leaves out).
         #[test]
         fn reading_agrees_with_chrono(
             year in 0u32..10_000, month in 0u32..14, day in 0u32..33,
             separator in prop::sample::select(vec!["T", "t", " ", "_"]),
-            hour in 0u32..26, minute in 0u32..62, second in 0u32..60,
+            hour in 0u32..26, minute in 0u32..62, second in 0u32..62,
             fraction in prop::option::of("[0-9]{1,12}"),
             offset in prop::sample::select(vec!["Z", "z", "+00:00", "-05:30", "+23:59", "+24:00", "-00:60", "Y"]),
         ) {

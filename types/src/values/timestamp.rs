@@ -53,7 +53,8 @@ impl Timestamp {
     /// Parses RFC 3339 text: `2025-02-13T19:08:07.123Z`, any offset from
     /// -23:59 to +23:59, any number of fractional digits (the first nine
     /// count); `T` and `Z` may be lower case and a space may stand for `T`,
-    /// as RFC 3339 allows. The text is kept as given.
+    /// as RFC 3339 allows. A leap second (`:60`) sorts after `:59` and before
+    /// the next minute, as chrono reads it. The text is kept as given.
     ///
     /// # Errors
     ///
@@ -74,7 +75,9 @@ impl Timestamp {
     }
 
     /// The instant, when the text is RFC 3339 and the platform's `SystemTime`
-    /// can hold it (every year from 1970 to 9999 on every platform).
+    /// can hold it (every year from 1970 to 9999 on every platform). A
+    /// `SystemTime` has no leap seconds: `23:59:60.5` becomes half a second
+    /// into the next minute, as chrono converts it.
     pub fn to_system_time(&self) -> Option<SystemTime> {
         self.instant.and_then(Instant::to_system_time)
     }
@@ -133,8 +136,7 @@ impl From<chrono::DateTime<chrono::Utc>> for Timestamp {
     fn from(instant: chrono::DateTime<chrono::Utc>) -> Timestamp {
         Timestamp::formatted(Instant {
             seconds: instant.timestamp(),
-            // chrono counts a leap second's nanoseconds past 999,999,999.
-            nanos: instant.timestamp_subsec_nanos().min(999_999_999),
+            nanos: instant.timestamp_subsec_nanos(),
         })
     }
 }
@@ -268,6 +270,40 @@ mod tests {
         assert_eq!(timestamp.to_datetime(), Some(instant));
         let offset = Timestamp::parse("2025-02-13T20:08:07+01:00").unwrap();
         assert_eq!(offset.to_datetime(), Some(instant));
+    }
+
+    #[test]
+    fn a_leap_second_sorts_in_time_and_keeps_its_fraction() {
+        let [before, leap, leap_and_a_half, after] = [
+            "2016-12-31T23:59:59.999Z",
+            "2016-12-31T23:59:60Z",
+            "2016-12-31T23:59:60.5Z",
+            "2017-01-01T00:00:00Z",
+        ]
+        .map(|text| Timestamp::parse(text).unwrap());
+        assert!(before < leap && leap < leap_and_a_half && leap_and_a_half < after);
+        assert_eq!(
+            leap_and_a_half.to_system_time(),
+            Some(UNIX_EPOCH + Duration::new(1_483_228_800, 500_000_000)),
+            "a SystemTime has no leap seconds: the one after, as chrono converts it"
+        );
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn a_leap_second_converts_both_ways_with_chrono() {
+        let leap = chrono::DateTime::parse_from_rfc3339("2016-12-31T23:59:60.5Z")
+            .unwrap()
+            .to_utc();
+        let timestamp = Timestamp::from(leap);
+        assert_eq!(timestamp.as_str(), "2016-12-31T23:59:60.500Z");
+        assert_eq!(timestamp.to_datetime(), Some(leap));
+        assert_eq!(
+            Timestamp::parse("2016-12-31T23:59:60.5Z")
+                .unwrap()
+                .to_datetime(),
+            Some(leap)
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::sensitive::Ssn;
 use crate::validation::ValidationError;
 
 /// Checks a date of birth: a real calendar day, in or after 1900, not in the future.
-pub fn check_date(year: i64, month: u64, day: u64) -> Result<Date, ValidationError> {
+pub(crate) fn check_date(year: i64, month: u64, day: u64) -> Result<Date, ValidationError> {
     if year < 1900 {
         return Err(ValidationError::new(
             "date_of_birth.year",
