@@ -111,8 +111,14 @@ impl World {
 
     /// The next timestamp of the world's clock (RFC 3339, milliseconds).
     pub(crate) fn now(&mut self) -> String {
+        self.later(0)
+    }
+
+    /// `seconds` after the next timestamp of the world's clock: a deadline
+    /// that a change sets (the clock advances as [`World::now`] advances it).
+    pub(crate) fn later(&mut self, seconds: u64) -> String {
         self.clock += 1;
-        data::timestamp(self.clock).as_str().to_owned()
+        data::timestamp(self.clock + seconds).as_str().to_owned()
     }
 
     /// A new id, UUID-shaped like Imprint's.

@@ -1,7 +1,5 @@
 //! Customer sessions.
 
-use std::time::Duration;
-
 use serde_json::{Map, Value};
 
 use super::{Answer, Call, copy_fields, customer_or_404};
@@ -55,16 +53,7 @@ pub(super) fn create(call: &Call<'_>, world: &mut World) -> Answer {
         world.set_customer_metadata(&customer_id, metadata.clone());
     }
     let id = world.issue();
-    let now = world.now();
-    let expires = imprint::Timestamp::parse(&now)
-        .ok()
-        .and_then(|t| t.to_system_time())
-        .map(|t| {
-            imprint::Timestamp::from(t + Duration::from_secs(3_600))
-                .as_str()
-                .to_owned()
-        })
-        .unwrap_or(now);
+    let expires = world.later(3_600);
     let secret = base64::Engine::encode(
         &base64::engine::general_purpose::STANDARD,
         format!("fake_client_secret_{id}"),
