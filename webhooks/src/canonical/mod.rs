@@ -153,6 +153,10 @@ impl Body<'_> {
     }
 }
 
+/// An object's member: its decoded key, where the key is written (quotes
+/// included) and the index of its value's token.
+type Member<'a> = (Cow<'a, str>, (usize, usize), usize);
+
 /// Writes the canonical form of the value whose token is at `index`, nested
 /// `depth` deep. Recursion is bounded by [`MAX_DEPTH`].
 fn write_value(
@@ -192,17 +196,14 @@ fn write_value(
             offset,
             next,
         } => {
-            // (decoded key, where the key is written, index of the value's token).
-            let mut members = Vec::new();
+            let mut members: Vec<Member<'_>> = Vec::new();
             let mut key = index + 1;
             while key < next {
                 let (decoded, written) = body.key(key)?;
                 members.push((decoded, written, key + 1));
                 key = body.after(key + 1);
             }
-            // A stable sort keeps duplicates adjacent, which is all the check needs.
-            members.sort_by(|a, b| a.0.cmp(&b.0));
-            if members.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+            if !in_order(&mut members) {
                 return Err(CanonicalError::DuplicateKey { offset });
             }
             let bytes = body.text.as_bytes();
@@ -231,6 +232,26 @@ fn write_value(
             Ok(())
         }
     }
+}
+
+/// Sorts an object's members by their decoded keys; false if two keys are
+/// the same.
+///
+/// Keys written in order, or in reverse order, are recognised in one pass
+/// that also shows them all different (a strictly monotone sequence has no
+/// repeats), so the usual payload costs one comparison per member rather
+/// than a sort's and then the duplicate check's.
+fn in_order(members: &mut [Member<'_>]) -> bool {
+    if members.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+        return true;
+    }
+    if members.windows(2).all(|pair| pair[0].0 > pair[1].0) {
+        members.reverse();
+        return true;
+    }
+    // A stable sort keeps duplicates adjacent, which is all the check needs.
+    members.sort_by(|a, b| a.0.cmp(&b.0));
+    members.windows(2).all(|pair| pair[0].0 != pair[1].0)
 }
 
 #[cfg(test)]
@@ -299,6 +320,29 @@ mod tests {
                 Err(CanonicalError::DuplicateKey { offset }),
                 "{body}"
             );
+        }
+    }
+
+    #[test]
+    fn keys_in_order_in_reverse_or_mixed_are_sorted_and_repeats_found() {
+        for (keys, sorted) in [
+            (&["a", "b", "c"][..], Some(&["a", "b", "c"][..])),
+            (&["c", "b", "a"], Some(&["a", "b", "c"])),
+            (&["b", "c", "a"], Some(&["a", "b", "c"])),
+            (&["a", "b", "b"], None),
+            (&["c", "b", "b", "a"], None),
+            (&["b", "a", "b"], None),
+            (&["a"], Some(&["a"])),
+            (&[], Some(&[])),
+        ] {
+            let mut members: Vec<Member<'_>> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, key)| (Cow::Borrowed(*key), (i, i), i))
+                .collect();
+            let outcome = in_order(&mut members)
+                .then(|| members.iter().map(|m| m.0.as_ref()).collect::<Vec<_>>());
+            assert_eq!(outcome.as_deref(), sorted, "{keys:?}");
         }
     }
 

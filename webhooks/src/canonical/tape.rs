@@ -1,5 +1,8 @@
 //! One forward pass over a body: checks that it is one JSON value and records
-//! where each token starts and ends.
+//! where each token starts and ends. An array is first tried as a list of
+//! scalars without whitespace, the usual shape in payloads, which becomes one
+//! token; at the first byte that does not fit, the general loop reads the
+//! array again from its `[`, so a byte is read at most twice.
 //!
 //! Hand-rolled rather than taken from serde_json, because serde_json tells
 //! where a value starts and ends only through `RawValue`, one value at a time:
@@ -77,6 +80,7 @@ impl Scanner<'_> {
         'value: loop {
             self.skip_whitespace();
             match self.peek()? {
+                b'[' if self.compact_array()? => {}
                 open @ (b'{' | b'[') => {
                     self.open(open == b'{');
                     self.skip_whitespace();
@@ -91,18 +95,11 @@ impl Scanner<'_> {
                         continue 'value;
                     }
                 }
-                b'"' => {
-                    let (start, _) = self.string()?;
-                    self.scalar(start);
-                }
-                b'-' | b'0'..=b'9' => {
+                b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
                     let start = self.at;
-                    self.number()?;
+                    self.scalar_value()?;
                     self.scalar(start);
                 }
-                b't' => self.literal(b"true")?,
-                b'f' => self.literal(b"false")?,
-                b'n' => self.literal(b"null")?,
                 _ => return Err(()),
             }
             // After a value: a comma and the next, or closing brackets.
@@ -226,6 +223,60 @@ impl Scanner<'_> {
                 end: self.at,
             });
         }
+    }
+
+    /// A string, number, `true`, `false` or `null`, whose first byte is at
+    /// `self.at`; `Err` if it is none of those.
+    fn scalar_value(&mut self) -> Scan {
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'-' | b'0'..=b'9' => self.number(),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            _ => Err(()),
+        }
+    }
+
+    /// The array whose `[` is at `self.at`, if it holds only scalars and no
+    /// whitespace: read in one loop and recorded as the one token that
+    /// [`close`](Self::close) would make of it, without a container's
+    /// bookkeeping (payloads' arrays are mostly such lists). `Ok(false)`, with
+    /// nothing consumed, at the first byte such an array cannot have; the
+    /// general loop then reads it, so no byte is read more than twice.
+    fn compact_array(&mut self) -> Result<bool, ()> {
+        let recording = self.recording();
+        // Past the depth limit the walk must still see the array, to refuse it.
+        if recording && self.objects.len() >= self.max_depth {
+            return Ok(false);
+        }
+        let open = self.at;
+        self.at += 1;
+        if self.body.get(self.at) != Some(&b']') {
+            loop {
+                if !matches!(self.peek()?, b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') {
+                    self.at = open;
+                    return Ok(false);
+                }
+                self.scalar_value()?;
+                match self.body.get(self.at) {
+                    Some(b',') => self.at += 1,
+                    Some(b']') => break,
+                    _ => {
+                        self.at = open;
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+        self.at += 1;
+        if recording {
+            self.tokens.push(Token::Scalar {
+                start: open,
+                end: self.at,
+            });
+        }
+        Ok(true)
     }
 
     /// A key and the colon after it.
@@ -358,12 +409,10 @@ impl Scanner<'_> {
     }
 
     fn literal(&mut self, word: &[u8]) -> Scan {
-        let start = self.at;
         if !self.body[self.at..].starts_with(word) {
             return Err(());
         }
         self.at += word.len();
-        self.scalar(start);
         Ok(())
     }
 }
@@ -431,6 +480,23 @@ mod tests {
         );
         // Past the limit the walk must still see the array, to refuse it.
         assert!(matches!(tape(b"[[]]", 1).unwrap()[1], Token::Open { .. }));
+        assert!(matches!(tape(b"[[1]]", 1).unwrap()[1], Token::Open { .. }));
+        assert_eq!(
+            tape(b"[[1]]", 2),
+            Ok(vec![Token::Scalar { start: 0, end: 5 }])
+        );
+        // With whitespace or a container inside, the general loop reads it.
+        assert_eq!(
+            tape(b"[1, [2]]", 32).unwrap()[..2],
+            [
+                Token::Open {
+                    object: false,
+                    offset: 0,
+                    next: 3
+                },
+                Token::Scalar { start: 1, end: 2 },
+            ]
+        );
     }
 
     #[test]
@@ -462,6 +528,13 @@ mod tests {
             ("tru", 0),
             (r#"{"a" 1}"#, 5),
             ("[}", 1),
+            // Arrays of scalars, read by their own loop first.
+            ("[1,2", 4),
+            (r#"["a\x"]"#, 4),
+            ("[tru]", 1),
+            ("[1.]", 3),
+            ("[1,2 x]", 5),
+            ("[1,[2,]]", 6),
         ] {
             assert_eq!(tape(body.as_bytes(), 32), Err(at), "{body:?}");
         }
