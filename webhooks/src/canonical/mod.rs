@@ -6,7 +6,6 @@
 //! tape, sorting each object's members, and copies each token's bytes to the
 //! output once. serde_json words the errors and decodes keys with escapes.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::IgnoredAny;
@@ -126,9 +125,9 @@ impl Body<'_> {
         }
     }
 
-    /// The key whose token is at `index`, decoded (borrowed from the body
-    /// unless it has escapes), and where it is written (quotes included).
-    fn key(&self, index: usize) -> Result<(Cow<'_, str>, (usize, usize)), CanonicalError> {
+    /// Where the key whose token is at `index` is written (quotes included),
+    /// and whether it has escapes.
+    fn key(&self, index: usize) -> (usize, usize, bool) {
         let Token::Key {
             start,
             end,
@@ -137,25 +136,24 @@ impl Body<'_> {
         else {
             unreachable!("an object's tokens alternate key, value");
         };
-        let written = &self.text[start..end];
-        if !escaped {
-            return Ok((Cow::Borrowed(&written[1..written.len() - 1]), (start, end)));
-        }
+        (start, end, escaped)
+    }
+
+    /// The key written at `start..end`, escapes decoded.
+    fn decode_key(&self, start: usize, end: usize) -> Result<String, CanonicalError> {
         // The tape checked the escapes; decoding to a `String` also requires
         // every `\u` surrogate to be paired, which is all that can fail here.
-        serde_json::from_str(written)
-            .map(|decoded| (Cow::Owned(decoded), (start, end)))
-            .map_err(|_| {
-                CanonicalError::NotJson(format!(
-                    "the key at byte {start} has an unpaired surrogate escape"
-                ))
-            })
+        serde_json::from_str(&self.text[start..end]).map_err(|_| {
+            CanonicalError::NotJson(format!(
+                "the key at byte {start} has an unpaired surrogate escape"
+            ))
+        })
     }
 }
 
-/// An object's member: its decoded key, where the key is written (quotes
-/// included) and the index of its value's token.
-type Member<'a> = (Cow<'a, str>, (usize, usize), usize);
+/// An object's member: its decoded key and the index of its key's token.
+/// Small, since sorting moves them.
+type Member<'a> = (&'a str, usize);
 
 /// Writes the canonical form of the value whose token is at `index`, nested
 /// `depth` deep. Recursion is bounded by [`MAX_DEPTH`].
@@ -196,11 +194,25 @@ fn write_value(
             offset,
             next,
         } => {
+            // Keys with escapes are decoded first, so that every member can
+            // borrow its key.
+            let mut decoded = Vec::new();
+            let mut key = index + 1;
+            while key < next {
+                if let (start, end, true) = body.key(key) {
+                    decoded.push(body.decode_key(start, end)?);
+                }
+                key = body.after(key + 1);
+            }
+            let mut decoded = decoded.iter();
             let mut members: Vec<Member<'_>> = Vec::new();
             let mut key = index + 1;
             while key < next {
-                let (decoded, written) = body.key(key)?;
-                members.push((decoded, written, key + 1));
+                let name = match body.key(key) {
+                    (_, _, true) => decoded.next().expect("decoded above").as_str(),
+                    (start, end, false) => &body.text[start + 1..end - 1],
+                };
+                members.push((name, key));
                 key = body.after(key + 1);
             }
             if !in_order(&mut members) {
@@ -208,23 +220,24 @@ fn write_value(
             }
             let bytes = body.text.as_bytes();
             out.push(b'{');
-            for (position, (_, (start, end), value)) in members.iter().enumerate() {
+            for (position, &(_, key)) in members.iter().enumerate() {
                 if position > 0 {
                     out.push(b',');
                 }
-                match body.tokens[*value] {
+                let (start, end, _) = body.key(key);
+                match body.tokens[key + 1] {
                     // A key, its colon and a value that is its own canonical
                     // form, written without whitespace: one copy for the three.
                     Token::Scalar {
                         start: value_start,
                         end: value_end,
                     } if value_start == end + 1 => {
-                        out.extend_from_slice(&bytes[*start..value_end]);
+                        out.extend_from_slice(&bytes[start..value_end]);
                     }
                     _ => {
-                        out.extend_from_slice(&bytes[*start..*end]);
+                        out.extend_from_slice(&bytes[start..end]);
                         out.push(b':');
-                        write_value(body, *value, depth + 1, out)?;
+                        write_value(body, key + 1, depth + 1, out)?;
                     }
                 }
             }
@@ -249,8 +262,9 @@ fn in_order(members: &mut [Member<'_>]) -> bool {
         members.reverse();
         return true;
     }
-    // A stable sort keeps duplicates adjacent, which is all the check needs.
-    members.sort_by(|a, b| a.0.cmp(&b.0));
+    // Any sort keeps equal keys adjacent, which is all the check needs; an
+    // unstable one needs no scratch buffer the size of the object.
+    members.sort_unstable_by(|a, b| a.0.cmp(b.0));
     members.windows(2).all(|pair| pair[0].0 != pair[1].0)
 }
 
@@ -335,13 +349,10 @@ mod tests {
             (&["a"], Some(&["a"])),
             (&[], Some(&[])),
         ] {
-            let mut members: Vec<Member<'_>> = keys
-                .iter()
-                .enumerate()
-                .map(|(i, key)| (Cow::Borrowed(*key), (i, i), i))
-                .collect();
-            let outcome = in_order(&mut members)
-                .then(|| members.iter().map(|m| m.0.as_ref()).collect::<Vec<_>>());
+            let mut members: Vec<Member<'_>> =
+                keys.iter().enumerate().map(|(i, key)| (*key, i)).collect();
+            let outcome =
+                in_order(&mut members).then(|| members.iter().map(|m| m.0).collect::<Vec<_>>());
             assert_eq!(outcome.as_deref(), sorted, "{keys:?}");
         }
     }
