@@ -194,26 +194,28 @@ fn write_value(
             offset,
             next,
         } => {
-            // Keys with escapes are decoded first, so that every member can
-            // borrow its key.
             let mut decoded = Vec::new();
-            let mut key = index + 1;
-            while key < next {
-                if let (start, end, true) = body.key(key) {
-                    decoded.push(body.decode_key(start, end)?);
-                }
-                key = body.after(key + 1);
-            }
-            let mut decoded = decoded.iter();
             let mut members: Vec<Member<'_>> = Vec::new();
             let mut key = index + 1;
             while key < next {
-                let name = match body.key(key) {
-                    (_, _, true) => decoded.next().expect("decoded above").as_str(),
-                    (start, end, false) => &body.text[start + 1..end - 1],
+                let (start, end, escaped) = body.key(key);
+                // A key with escapes is named once all are decoded, below.
+                let name = if escaped {
+                    decoded.push(body.decode_key(start, end)?);
+                    ""
+                } else {
+                    &body.text[start + 1..end - 1]
                 };
                 members.push((name, key));
                 key = body.after(key + 1);
+            }
+            if !decoded.is_empty() {
+                let mut decoded = decoded.iter();
+                for (name, key) in &mut members {
+                    if body.key(*key).2 {
+                        *name = decoded.next().expect("one per escaped key").as_str();
+                    }
+                }
             }
             if !in_order(&mut members) {
                 return Err(CanonicalError::DuplicateKey { offset });

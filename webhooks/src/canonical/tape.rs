@@ -95,12 +95,11 @@ impl Scanner<'_> {
                         continue 'value;
                     }
                 }
-                b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                _ => {
                     let start = self.at;
                     self.scalar_value()?;
                     self.scalar(start);
                 }
-                _ => return Err(()),
             }
             // After a value: a comma and the next, or closing brackets.
             loop {
