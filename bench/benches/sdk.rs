@@ -243,6 +243,11 @@ fn overhead(runs: usize) -> Vec<String> {
     // The sequential gap in time per request, which the ratio above resolves
     // only to about a point.
     const PAIRS: usize = 40_000;
+    let recorded = if TELEMETRY.load(std::sync::atomic::Ordering::Relaxed) {
+        ", tracing at INFO + metrics recorded"
+    } else {
+        ""
+    };
     for (label, (mean, error)) in [
         ("SDK", runtime.block_on(paired(PAIRS, &sdk, &raw))),
         (
@@ -255,7 +260,7 @@ fn overhead(runs: usize) -> Vec<String> {
         ),
     ] {
         rows.push(format!(
-            "| 1. time added per sequential request, {}k alternating pairs | {label} vs raw reqwest: {mean:+.2} µs (standard error {error:.2} µs) | | |",
+            "| 1. time added per sequential request, {}k alternating pairs{recorded} | {label} vs raw reqwest: {mean:+.2} µs (standard error {error:.2} µs) | | |",
             PAIRS / 1000
         ));
     }
