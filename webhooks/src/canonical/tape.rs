@@ -80,7 +80,7 @@ impl Scanner<'_> {
         'value: loop {
             self.skip_whitespace();
             match self.peek()? {
-                b'[' if self.compact_array()? => {}
+                b'[' if self.compact_array() => {}
                 open @ (b'{' | b'[') => {
                     self.open(open == b'{');
                     self.skip_whitespace();
@@ -240,30 +240,27 @@ impl Scanner<'_> {
     /// The array whose `[` is at `self.at`, if it holds only scalars and no
     /// whitespace: read in one loop and recorded as the one token that
     /// [`close`](Self::close) would make of it, without a container's
-    /// bookkeeping (payloads' arrays are mostly such lists). `Ok(false)`, with
-    /// nothing consumed, at the first byte such an array cannot have; the
-    /// general loop then reads it, so no byte is read more than twice.
-    fn compact_array(&mut self) -> Result<bool, ()> {
+    /// bookkeeping (payloads' arrays are mostly such lists). `false`, with
+    /// nothing consumed, at the first byte such an array cannot have, broken
+    /// JSON included; the general loop then reads it (and says where it
+    /// breaks), so no byte is read more than twice.
+    fn compact_array(&mut self) -> bool {
         let recording = self.recording();
         // Past the depth limit the walk must still see the array, to refuse it.
         if recording && self.objects.len() >= self.max_depth {
-            return Ok(false);
+            return false;
         }
         let open = self.at;
         self.at += 1;
         if self.body.get(self.at) != Some(&b']') {
             loop {
-                if !matches!(self.peek()?, b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') {
-                    self.at = open;
-                    return Ok(false);
-                }
-                self.scalar_value()?;
-                match self.body.get(self.at) {
-                    Some(b',') => self.at += 1,
-                    Some(b']') => break,
+                let after = self.scalar_value().map(|()| self.body.get(self.at));
+                match after {
+                    Ok(Some(b',')) => self.at += 1,
+                    Ok(Some(b']')) => break,
                     _ => {
                         self.at = open;
-                        return Ok(false);
+                        return false;
                     }
                 }
             }
@@ -275,7 +272,7 @@ impl Scanner<'_> {
                 end: self.at,
             });
         }
-        Ok(true)
+        true
     }
 
     /// A key and the colon after it.
